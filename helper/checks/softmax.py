@@ -1,0 +1,47 @@
+"""Visible checks for the ``softmax(x)`` exercise (lesson 1)."""
+
+from __future__ import annotations
+
+import torch
+
+from ..i18n import message
+from .core import call, expect_tensor, expect_unchanged, forbid_operators, passed
+
+SOFTMAX_OPERATORS = {
+    "softmax": "torch.softmax", "_softmax": "torch.softmax", "_safe_softmax": "torch.softmax",
+    "log_softmax": "torch.log_softmax", "_log_softmax": "torch.log_softmax",
+}
+"""ATen operators the exercise forbids, with the name a student would recognise."""
+
+
+def softmax_reference(x: torch.Tensor) -> torch.Tensor:
+    """Row-wise softmax of an (N, C) tensor, the way the lesson derives it."""
+    shifted = x - x.max(dim=1, keepdim=True).values
+    exp = shifted.exp()
+    return exp / exp.sum(dim=1, keepdim=True)
+
+
+def run_softmax(softmax, x: torch.Tensor) -> torch.Tensor:
+    """Call the student's softmax on ``x``, failing if it mutates ``x`` or calls torch's softmax."""
+    original, version = x.clone(), x._version
+    with forbid_operators(SOFTMAX_OPERATORS, name="softmax"):
+        result = call(softmax, x, name="softmax")
+    expect_unchanged(x, version, original, name="softmax")
+    return result
+
+
+def check_softmax(softmax) -> None:
+    """The checks a student runs: a worked example, rows summing to one, and huge logits."""
+    small = torch.tensor([[1.0, 2.0, 3.0], [1.0, 1.0, 1.0]])
+    expect_tensor(run_softmax(softmax, small), softmax_reference(small), message("softmax_output"))
+    passed(message("softmax_small"))
+
+    logits = torch.randn(5, 10, generator=torch.Generator().manual_seed(0)) * 3
+    row_sums = run_softmax(softmax, logits).sum(dim=1)
+    expect_tensor(row_sums, torch.ones(5), message("softmax_row_sums"), atol=1e-5)
+    passed(message("softmax_rows_sum"))
+
+    large = torch.tensor([[1000.0, 1000.5, 999.0], [-1000.0, 0.0, 1000.0]])
+    expect_tensor(run_softmax(softmax, large), softmax_reference(large), message("softmax_output"))
+    passed(message("softmax_large"))
+    print(message("all_passed"))
