@@ -1,0 +1,132 @@
+"""``python -m course check``: is the course consistent? Prints every problem; exit 1 if any.
+
+* every lesson builds: each text has its translations, translated comments are paired;
+* ``source/`` is exactly what ``lessons/`` builds to, and ``release/`` exactly what stock
+  ``nbgrader generate_assignment`` makes of ``source/`` (regenerated in a scratch copy);
+* no release notebook holds a solution or a hidden test;
+* across languages, code cells (comments aside), cell ids and nbgrader metadata are identical.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+import tempfile
+from pathlib import Path
+
+import nbformat
+
+from helper.i18n import LANGUAGES
+
+from .build import generate_assignment
+from .lessons import LANGUAGE_GRADE_ID, Lesson, all_lessons, problems, render, to_text
+from .paths import REPO
+
+_LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "autograder.exercises")
+_SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
+_HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("check", help="check that lessons, source/ and release/ agree",
+                                   description=__doc__.split("\n\n")[0])
+    parser.set_defaults(run=main)
+
+
+def main(args) -> int:
+    found = check_course(REPO)
+    for problem in found:
+        print(f"problem: {problem}")
+    print("course check: " + (f"{len(found)} problem(s)" if found else "all good"))
+    return 1 if found else 0
+
+
+def check_course(course_root: Path) -> list[str]:
+    lessons = all_lessons(course_root / "lessons")
+    found = [problem for lesson in lessons for problem in problems(lesson)]
+    if found:
+        return found  # nothing else can be judged until every lesson builds
+    found += source_problems(lessons, course_root)
+    found += release_problems(lessons, course_root)
+    for lesson in lessons:
+        found += parity_problems(lesson, course_root)
+    return found
+
+
+def source_problems(lessons: list[Lesson], course_root: Path) -> list[str]:
+    """Source notebooks that differ from what their lesson builds to."""
+    found = []
+    for lesson in lessons:
+        for language in LANGUAGES:
+            path = course_root / "source" / lesson.assignment(language) / lesson.notebook_name
+            if not path.is_file():
+                found.append(f"{_relative(path, course_root)} is missing: run `python -m course build`")
+            elif path.read_text(encoding="utf-8") != to_text(render(lesson, language)):
+                found.append(f"{_relative(path, course_root)} is out of date with lessons/{lesson.path.name}: "
+                             "run `python -m course build` (edit the lesson, never the generated notebook)")
+    return found
+
+
+def release_problems(lessons: list[Lesson], course_root: Path) -> list[str]:
+    """Release notebooks that are stale, missing, or leak what the source hides."""
+    found = []
+    with tempfile.TemporaryDirectory() as scratch:
+        scratch = Path(scratch)
+        shutil.copy(course_root / "nbgrader_config.py", scratch)
+        shutil.copytree(course_root / "source", scratch / "source")
+        for lesson in lessons:
+            for language in LANGUAGES:
+                assignment = lesson.assignment(language)
+                generate_assignment(assignment, scratch)
+                relative = Path("release") / assignment / lesson.notebook_name
+                committed = course_root / relative
+                if not committed.is_file():
+                    found.append(f"{relative} is missing: run `python -m course build`")
+                    continue
+                if committed.read_text(encoding="utf-8") != (scratch / relative).read_text(encoding="utf-8"):
+                    found.append(f"{relative} differs from what nbgrader generates: run `python -m course build`")
+                source = nbformat.read(course_root / "source" / assignment / lesson.notebook_name, as_version=4)
+                found += [f"{relative}: {leak}" for leak in leaks(source, nbformat.read(committed, as_version=4))]
+    return found
+
+
+def leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[str]:
+    """Solutions or hidden tests of ``source`` that are visible in ``release``."""
+    released = "\n".join(cell.source for cell in release.cells)
+    found = [f"contains {marker!r}" for marker in _LEAK_MARKERS if marker in released]
+    for cell in source.cells:
+        for block in _SOLUTION.findall(cell.source) + _HIDDEN.findall(cell.source):
+            for line in block.splitlines():
+                code = line.strip()
+                if code and not code.startswith("#") and code in released:
+                    found.append(f"shows the hidden line {code!r}")
+    return found
+
+
+def parity_problems(lesson: Lesson, course_root: Path) -> list[str]:
+    """Differences in code or grading between the languages of one lesson (there should be none)."""
+    found = []
+    reference_language, *others = LANGUAGES
+    reference = _graded_skeleton(render(lesson, reference_language))
+    for language in others:
+        if _graded_skeleton(render(lesson, language)) != reference:
+            found.append(f"{lesson.name}: code or grading differs between {reference_language} and {language}")
+    return found
+
+
+def _graded_skeleton(notebook: nbformat.NotebookNode) -> list[tuple]:
+    """Cell ids, nbgrader metadata and code without comments: what must not vary by language."""
+    skeleton = []
+    for cell in notebook.cells:
+        if cell.get("id") == LANGUAGE_GRADE_ID:
+            continue
+        code = None
+        if cell.cell_type == "code":
+            code = [line for line in cell.source.splitlines() if not line.strip().startswith("#")
+                    or line.strip().startswith("###")]
+        skeleton.append((cell.get("id"), cell.cell_type, cell.metadata.get("nbgrader"), code))
+    return skeleton
+
+
+def _relative(path: Path, root: Path) -> str:
+    return str(path.relative_to(root))

@@ -1,0 +1,83 @@
+"""``python -m course lab``: prepare everything, then start JupyterLab on the lessons of one language.
+
+Steps: data sets (:mod:`course.data`), source and release notebooks (:mod:`course.build`), then a
+student workspace: ``workspace/<lang>/<assignment>/`` receives a copy of each release notebook
+that is not there yet. A copy the student has worked on is never overwritten, so updating the
+course never costs anyone their answers; the committed ``release/`` stays clean.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+from helper.data import configured_data_root
+from helper.i18n import LANGUAGES
+
+from . import build, data
+from .lessons import all_lessons
+from .paths import RELEASE, REPO, WORKSPACE
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("lab", help="prepare data and notebooks, then start JupyterLab",
+                                   description=__doc__.split("\n\n")[0])
+    parser.add_argument("--lang", choices=LANGUAGES, default=LANGUAGES[0], help="language of the lessons")
+    parser.add_argument("--headless", action="store_true",
+                        help="for servers: open no browser, print the URL to connect to")
+    parser.add_argument("--port", type=int, default=8888, help="port to serve on (default 8888)")
+    parser.add_argument("--ip", default="127.0.0.1",
+                        help="address to listen on (default: this machine only; 0.0.0.0 for all)")
+    parser.add_argument("--workspace", type=Path, default=WORKSPACE, help="where students' copies live")
+    parser.add_argument("--mirror", type=Path, default=None, help="offline data mirror (see `course data`)")
+    parser.add_argument("--skip-prepare", action="store_true", help="skip data and build; just start Lab")
+    parser.add_argument("jupyter_args", nargs=argparse.REMAINDER,
+                        help="after --, extra options for `jupyter lab`")
+    parser.set_defaults(run=main)
+
+
+def main(args) -> int:
+    if not args.skip_prepare:
+        mirror = args.mirror or (Path(os.environ[data.MIRROR_VARIABLE]) if os.environ.get(data.MIRROR_VARIABLE) else None)
+        try:
+            data.prepare(configured_data_root(), mirror)
+        except data.DataError as error:
+            print(f"error: {error}")
+            return 1
+        assignments = build.write_sources(all_lessons(), REPO)
+        for assignment in assignments:
+            build.generate_assignment(assignment, REPO)
+    folder = fill_workspace(args.workspace / args.lang, RELEASE, args.lang)
+    return start_lab(folder, args)
+
+
+def fill_workspace(folder: Path, release: Path, language: str) -> Path:
+    """Copy each release assignment of ``language`` into ``folder``, keeping files already there."""
+    for assignment in sorted(release.glob(f"*_{language}")):
+        for source in sorted(p for p in assignment.rglob("*") if p.is_file()):
+            target = folder / assignment.name / source.relative_to(assignment)
+            if target.exists():
+                if target.read_bytes() != source.read_bytes():
+                    print(f"kept your copy of {target.relative_to(folder)} (the new release is in {source})")
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, target)
+    return folder
+
+
+def start_lab(folder: Path, args) -> int:
+    """Run ``jupyter lab`` on ``folder`` until it is stopped (Ctrl-C)."""
+    extra = [a for a in args.jupyter_args if a != "--"]
+    command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
+               f"--ServerApp.port={args.port}", f"--ServerApp.ip={args.ip}", *extra]
+    if args.headless:
+        command.append("--no-browser")
+    print(f"Starting JupyterLab on {folder} (stop it with Ctrl-C)")
+    try:
+        return subprocess.call(command, cwd=REPO, env=build.nbgrader_environment())
+    except KeyboardInterrupt:
+        return 0

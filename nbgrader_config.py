@@ -1,0 +1,16 @@
+"""nbgrader settings for this course directory (the repo root). Stock `nbgrader` commands read it."""
+
+c = get_config()  # noqa: F821 (nbgrader provides get_config)
+
+c.CourseDirectory.course_id = "pytorch-from-zero"
+
+# Student stubs speak both languages: the release notebooks of either language share this text.
+c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE / 在这里写你的代码\nraise NotImplementedError()"}
+c.ClearSolutions.text_stub = "YOUR ANSWER HERE / 在这里写你的答案"
+
+# Autograding: restore deleted test cells, bound each cell's time and the output kept.
+c.OverwriteCells.add_missing_cells = True
+c.Execute.timeout = 300
+c.Execute.interrupt_on_timeout = True
+c.LimitOutput.max_lines = 1000
+c.LimitOutput.max_traceback = 100
