@@ -64,6 +64,16 @@ def write_sources(lessons: list[Lesson], course_root: Path) -> list[str]:
     return assignments
 
 
+def release_is_stale(assignment: str, course_root: Path) -> bool:
+    """Whether any release notebook of ``assignment`` is missing or older than its source."""
+    sources = sorted((course_root / "source" / assignment).glob("*.ipynb"))
+    for source in sources:
+        released = course_root / "release" / assignment / source.name
+        if not released.is_file() or released.stat().st_mtime < source.stat().st_mtime:
+            return True
+    return not sources
+
+
 def generate_assignment(assignment: str, course_root: Path) -> None:
     """Stock ``nbgrader generate_assignment ASSIGNMENT --force`` in ``course_root``."""
     command = [sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force"]

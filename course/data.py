@@ -143,8 +143,9 @@ def download(root: Path, name: str) -> None:
         for train in (True, False):
             dataset(str(root), train=train, download=True)
     except Exception as error:
+        reason = " ".join(str(error).split())  # torchvision lists each URL tried on its own line
         raise DataError(
-            f"could not download {name} ({type(error).__name__}: {error}). Without a network, copy from "
+            f"could not download {name} ({type(error).__name__}: {reason}). Without a network, copy from "
             f"an offline mirror instead: pass --mirror PATH or set {MIRROR_VARIABLE} to a folder holding "
             "MNIST/raw and FashionMNIST/raw with a SHA256SUMS file (see README, 'Data')."
         ) from error

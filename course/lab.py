@@ -33,6 +33,8 @@ def register(subparsers) -> None:
     parser.add_argument("--ip", default="127.0.0.1",
                         help="address to listen on (default: this machine only; 0.0.0.0 for all)")
     parser.add_argument("--workspace", type=Path, default=WORKSPACE, help="where students' copies live")
+    parser.add_argument("--instructor", action="store_true",
+                        help="serve the whole course directory (source/, release/, formgrader) instead of a workspace")
     parser.add_argument("--mirror", type=Path, default=None, help="offline data mirror (see `course data`)")
     parser.add_argument("--skip-prepare", action="store_true", help="skip data and build; just start Lab")
     parser.add_argument("jupyter_args", nargs=argparse.REMAINDER,
@@ -48,10 +50,10 @@ def main(args) -> int:
         except data.DataError as error:
             print(f"error: {error}")
             return 1
-        assignments = build.write_sources(all_lessons(), REPO)
-        for assignment in assignments:
-            build.generate_assignment(assignment, REPO)
-    folder = fill_workspace(args.workspace / args.lang, RELEASE, args.lang)
+        for assignment in build.write_sources(all_lessons(), REPO):
+            if build.release_is_stale(assignment, REPO):
+                build.generate_assignment(assignment, REPO)
+    folder = REPO if args.instructor else fill_workspace(args.workspace / args.lang, RELEASE, args.lang)
     return start_lab(folder, args)
 
 
@@ -76,6 +78,8 @@ def start_lab(folder: Path, args) -> int:
                f"--ServerApp.port={args.port}", f"--ServerApp.ip={args.ip}", *extra]
     if args.headless:
         command.append("--no-browser")
+    if hasattr(os, "geteuid") and os.geteuid() == 0:
+        command.append("--allow-root")  # containers, Colab-like hosts and CI run as root
     print(f"Starting JupyterLab on {folder} (stop it with Ctrl-C)")
     try:
         return subprocess.call(command, cwd=REPO, env=build.nbgrader_environment())

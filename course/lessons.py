@@ -62,7 +62,10 @@ class Lesson:
         return f"{self.name}_{language}"
 
     def read(self) -> nbformat.NotebookNode:
-        return jupytext.read(self.path)
+        """The lesson as jupytext reads it, without blank cells (stray blank lines make those)."""
+        notebook = jupytext.read(self.path)
+        notebook.cells = [cell for cell in notebook.cells if cell.source.strip()]
+        return notebook
 
 
 def all_lessons(folder: Path = LESSONS) -> list[Lesson]:

@@ -1,0 +1,89 @@
+"""Shared fixtures: the offline data mirror, prepared data, scratch course directories, stock nbgrader."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import nbformat
+import pytest
+import torch
+
+from course.build import nbgrader_environment
+from course.data import MIRROR_VARIABLE, prepare
+from course.paths import REPO
+from helper.data import configured_data_root
+
+SUBMISSIONS = REPO / "autograder" / "submissions"
+DEVICES = [
+    "cpu",
+    pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU on this machine")),
+]
+
+
+def mirror_path() -> Path:
+    """The offline mirror the tests use: ``$COURSE_DATA_MIRROR``, else ``../shared/data`` beside the repo."""
+    configured = os.environ.get(MIRROR_VARIABLE)
+    return Path(configured) if configured else REPO.parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def mirror() -> Path:
+    path = mirror_path()
+    if not (path / "SHA256SUMS").is_file():
+        pytest.fail(f"the tests need the offline data mirror: set {MIRROR_VARIABLE} (looked in {path})")
+    return path
+
+
+@pytest.fixture(scope="session")
+def data_root(mirror) -> Path:
+    """The course's data folder, prepared (and verified) from the mirror once per session."""
+    root = configured_data_root()
+    prepare(root, mirror, log=lambda line: None)
+    return root
+
+
+def scratch_course(folder: Path, *extra: str) -> Path:
+    """A scratch nbgrader course directory in ``folder``: the repo's config, ``source/`` and ``extra`` folders.
+
+    Grading tests work there, never in the repo, so they cannot touch an instructor's gradebook.
+    """
+    shutil.copy(REPO / "nbgrader_config.py", folder)
+    for name in ("source", *extra):
+        shutil.copytree(REPO / name, folder / name)
+    return folder
+
+
+def run_nbgrader(course_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """Stock ``nbgrader`` with the given arguments, run in ``course_dir``."""
+    return subprocess.run([sys.executable, "-m", "nbgrader", *args], cwd=course_dir,
+                          env=nbgrader_environment(), capture_output=True, text=True, timeout=600)
+
+
+def submission(exercise: str, name: str) -> str:
+    """The answer-cell source of one sample submission."""
+    return (SUBMISSIONS / exercise / f"{name}.py").read_text(encoding="utf-8")
+
+
+def submissions(exercise: str, prefix: str) -> list[str]:
+    """Names of the sample submissions of ``exercise`` starting with ``correct_`` or ``wrong_``."""
+    return sorted(p.stem for p in (SUBMISSIONS / exercise).glob(f"{prefix}*.py"))
+
+
+def with_answer(notebook: nbformat.NotebookNode, grade_id: str, source: str) -> nbformat.NotebookNode:
+    """A copy of ``notebook`` with the answer cell ``grade_id`` replaced by ``source``."""
+    answered = nbformat.from_dict(notebook)
+    cells = [c for c in answered.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    assert len(cells) == 1, f"no single answer cell {grade_id!r}"
+    cells[0].source = source
+    return answered
+
+
+def solution_source(assignment: str, notebook: str, grade_id: str) -> str:
+    """The instructor's solution cell, as written in the source notebook."""
+    nb = nbformat.read(REPO / "source" / assignment / notebook, as_version=4)
+    [cell] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
+    return cell.source
