@@ -256,11 +256,12 @@ helper.view_classify(images[0], probabilities[0], classes="mnist");
 
 # %% [markdown] lang="en"
 # With random weights the logits are large, so softmax makes the network look very sure of itself,
-# and it is usually wrong. Out of 64 images, about one in ten should be right by chance:
+# and it is usually wrong. Out of 64 images, about one in ten should be right by chance. In the
+# grid below, each title reads *prediction (true label)*, green when right and red when wrong.
 
 # %% [markdown] lang="zh"
 # 由于权重是随机的，logits 的数值很大，softmax 之后网络显得非常“自信”，但它多半是错的。
-# 在 64 张图片中，凭运气大约能猜对十分之一：
+# 在 64 张图片中，凭运气大约能猜对十分之一。下面每张图的标题是“预测（真实标签）”，猜对为绿色，猜错为红色。
 
 # %%
 predictions = probabilities.argmax(dim=1).cpu()
