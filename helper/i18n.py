@@ -2,8 +2,9 @@
 
 Every generated notebook starts with ``helper.set_language("en")`` or ``("zh")``; from then on the
 visible checks speak to the student in that language and the plots label their axes in it.
-Adding a language means adding its code to ``LANGUAGES`` and one entry to every dictionary here
-(``tests/test_helper_i18n.py`` fails on any gap).
+Shared texts live here; each exercise's check module adds its own with :func:`add_messages`.
+Adding a language means adding its code to ``LANGUAGES`` and one entry to every text
+(:func:`add_messages` and ``tests/test_helper_i18n.py`` refuse any gap).
 """
 
 from __future__ import annotations
@@ -30,6 +31,17 @@ def message(key: str, language: str | None = None, **fields) -> str:
     """The catalogue text for ``key`` in ``language`` (default: the current one), filled in."""
     texts = MESSAGES[key]
     return texts[language or get_language()].format(**fields)
+
+
+def add_messages(messages: dict[str, dict[str, str]]) -> None:
+    """Add texts to the catalogue (each in every language); a key may not change meaning."""
+    for key, texts in messages.items():
+        missing = set(LANGUAGES) - set(texts)
+        if missing:
+            raise ValueError(f"message {key!r} has no {', '.join(sorted(missing))} text")
+        if MESSAGES.get(key, texts) != texts:
+            raise ValueError(f"message {key!r} is already defined with other texts")
+        MESSAGES[key] = texts
 
 
 def class_names(dataset: str, language: str | None = None) -> list[str]:
@@ -111,10 +123,4 @@ MESSAGES = {
         "en": "{name} calls {forbidden}; the exercise asks you to build it yourself from simpler operations.",
         "zh": "{name} 调用了 {forbidden}；这个练习要求你用更基础的运算自己实现。",
     },
-    # Softmax exercise
-    "softmax_small": {"en": "softmax of a small batch", "zh": "小批量数据的 softmax"},
-    "softmax_rows_sum": {"en": "each row sums to 1", "zh": "每一行的和为 1"},
-    "softmax_large": {"en": "large logits (1000) stay finite", "zh": "很大的 logits（1000）也不会溢出"},
-    "softmax_output": {"en": "softmax(x)", "zh": "softmax(x)"},
-    "softmax_row_sums": {"en": "the row sums of softmax(x)", "zh": "softmax(x) 每一行的和"},
 }

@@ -4,8 +4,16 @@ from __future__ import annotations
 
 import torch
 
-from ..i18n import message
+from ..i18n import add_messages, message
 from .core import call, expect_tensor, expect_unchanged, forbid_operators, passed
+
+add_messages({
+    "softmax_small": {"en": "softmax of a small batch", "zh": "小批量数据的 softmax"},
+    "softmax_rows_sum": {"en": "each row sums to 1", "zh": "每一行的和为 1"},
+    "softmax_large": {"en": "large logits (1000) stay finite", "zh": "很大的 logits（1000）也不会溢出"},
+    "softmax_output": {"en": "softmax(x)", "zh": "softmax(x)"},
+    "softmax_row_sums": {"en": "the row sums of softmax(x)", "zh": "softmax(x) 每一行的和"},
+})
 
 SOFTMAX_OPERATORS = {
     "softmax": "torch.softmax", "_softmax": "torch.softmax", "_safe_softmax": "torch.softmax",
