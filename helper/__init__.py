@@ -7,7 +7,7 @@ each lives in a module of its own, named after the one thing it does.
 from .classify import view_classify
 from .confusion import confusion_matrix, plot_confusion_matrix
 from .curves import plot_history
-from .data import data_root
+from .data import data_root, load_tensors
 from .device import device
 from .fonts import enable_cjk
 from .i18n import LANGUAGES, class_names, get_language, set_language
@@ -17,6 +17,6 @@ from .seeding import seed_everything
 
 __all__ = [
     "LANGUAGES", "class_names", "confusion_matrix", "data_root", "device", "enable_cjk",
-    "get_language", "plot_confusion_matrix", "plot_history", "progress", "seed_everything",
+    "get_language", "load_tensors", "plot_confusion_matrix", "plot_history", "progress", "seed_everything",
     "set_language", "show_batch", "view_classify",
 ]

@@ -34,3 +34,22 @@ def data_root() -> Path:
             f"(add `--mirror PATH` when offline), or point {DATA_ROOT_VARIABLE} at a prepared folder."
         )
     return root
+
+
+def load_tensors(name: str = "MNIST", train: bool = True, device=None):
+    """A whole data set as two tensors held in memory: images and labels.
+
+    Images come back as float32 of shape (N, 1, 28, 28) scaled to [0, 1], labels as int64 (N,).
+    torchvision already holds the decoded pixels (``dataset.data``), so this converts them once
+    instead of building a PIL image and a tensor for every sample in every epoch: on a CPU,
+    training from these tensors with ``DataLoader(TensorDataset(images, labels))`` is about ten
+    times faster than through ``transforms.ToTensor()``. On a GPU, pass ``device`` so the data
+    sit next to the model and no batch is copied at all.
+    """
+    import torchvision.datasets
+
+    if name not in ("MNIST", "FashionMNIST"):
+        raise ValueError(f"unknown data set {name!r}: choose 'MNIST' or 'FashionMNIST'")
+    dataset = getattr(torchvision.datasets, name)(str(data_root()), train=train, download=False)
+    images = dataset.data.unsqueeze(1).float().div_(255)
+    return images.to(device), dataset.targets.to(device)
