@@ -1,7 +1,6 @@
-"""The softmax exercise: the solution passes, every sample mistake fails, on CPU and on CUDA.
+"""The softmax exercise's feedback: what the visible checks tell a student about each mistake.
 
-The reference is the solution cell of the source notebook itself, so this tests what students are
-graded against, not a copy of it.
+(Pass and fail of every sample answer, on every device, is in ``test_exercises.py``.)
 """
 
 import re
@@ -13,7 +12,7 @@ from autograder.exercises.softmax import hidden_tests
 from helper.checks import CheckFailed, check_softmax
 from helper.i18n import set_language
 
-from conftest import DEVICES, solution_source, submission, submissions
+from conftest import solution_source, submission, submissions
 
 
 def define(source: str):
@@ -31,29 +30,11 @@ def english():
 
 
 @pytest.mark.parametrize("language", ["en", "zh"])
-@pytest.mark.parametrize("device", DEVICES)
-def test_solution_passes_visible_and_hidden_tests(language, device, capsys):
+def test_solution_passes_the_visible_checks_in_the_notebook_language(language, capsys):
     softmax = define(solution_source(f"01_softmax_{language}", "softmax.ipynb", "softmax"))
     set_language(language)
     check_softmax(softmax)
     assert ("All checks passed" if language == "en" else "全部检查通过") in capsys.readouterr().out
-    hidden_tests(softmax, devices=[device])
-
-
-@pytest.mark.parametrize("name", submissions("softmax", "correct_"))
-@pytest.mark.parametrize("device", DEVICES)
-def test_other_correct_answers_pass(name, device):
-    softmax = define(submission("softmax", name))
-    check_softmax(softmax)
-    hidden_tests(softmax, devices=[device])
-
-
-@pytest.mark.parametrize("name", submissions("softmax", "wrong_"))
-@pytest.mark.parametrize("device", DEVICES)
-def test_every_sample_mistake_fails_the_hidden_tests(name, device):
-    softmax = define(submission("softmax", name))
-    with pytest.raises(CheckFailed):
-        hidden_tests(softmax, devices=[device])
 
 
 EXPECTED_VISIBLE_FEEDBACK = {

@@ -14,6 +14,11 @@ from helper.checks.softmax import run_softmax, softmax_tolerance
 
 from . import available_devices
 
+LESSON = "01_softmax"
+ANSWER_CELL = "softmax"
+DEFINES = ("softmax",)
+CONTEXT = "import torch"
+
 SHAPES = [(1, 1), (1, 10), (2, 3), (3, 2), (7, 7), (64, 10), (5, 1000)]
 DTYPES = [torch.float32, torch.float64]
 
