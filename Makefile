@@ -15,7 +15,7 @@ export COURSE_DATA_MIRROR ?= $(wildcard $(abspath ../shared/data))
 # nbgrader runs `alembic` from PATH to create a gradebook: the venv's bin/ must come first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup run test build check data
+.PHONY: setup run test build check data browser
 
 setup: $(VENV)/.installed
 
@@ -28,8 +28,20 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: setup
 	$(PY) -m course lab --lang $(lang) $(if $(headless),--headless) $(if $(ip),--ip $(ip))
 
-test: setup data
+test: setup data browser
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The browser tests (pytest -m browser) drive Chromium. As root on Debian/Ubuntu, install it from
+# Debian's packages when missing, with a CJK font so Chinese lesson text renders in the browser.
+browser:
+	@if ! command -v chromium >/dev/null || ! fc-list :lang=zh 2>/dev/null | grep -q .; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing Chromium and a CJK font from Debian's packages for the browser tests"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
+	  else \
+	    echo "note: the browser tests need Chromium (or set COURSE_BROWSER) and a CJK font; see README"; \
+	  fi; \
+	fi
 
 data: setup
 	$(PY) -m course data

@@ -42,13 +42,18 @@ def wait_for_listing(url: str, server: subprocess.Popen, seconds: float = 120):
     pytest.fail(f"JupyterLab did not answer at {url} within {seconds} s")
 
 
+def start_lab(language: str, port: int, workspace, *options: str) -> subprocess.Popen:
+    """``python -m course lab`` in the background, in its own process group (see :func:`stop`)."""
+    command = [sys.executable, "-m", "course", "lab", "--lang", language, "--headless", "--port", str(port),
+               "--workspace", str(workspace), *options, "--", f"--IdentityProvider.token={TOKEN}"]
+    return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                            start_new_session=True)
+
+
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_lab_serves_the_lessons_of_the_chosen_language(tmp_path, mirror, language):
     port = free_port()
-    command = [sys.executable, "-m", "course", "lab", "--lang", language, "--headless", "--port", str(port),
-               "--workspace", str(tmp_path), "--mirror", str(mirror), "--", f"--IdentityProvider.token={TOKEN}"]
-    server = subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                              start_new_session=True)
+    server = start_lab(language, port, tmp_path, "--mirror", str(mirror))
     try:
         listing = wait_for_listing(f"http://127.0.0.1:{port}/api/contents/01_softmax_{language}", server)
         assert [item["name"] for item in listing["content"]] == ["softmax.ipynb"]
