@@ -1,8 +1,15 @@
 """nbgrader settings for this course directory (the repo root). Stock `nbgrader` commands read it."""
 
+import os
+from pathlib import Path
+
 c = get_config()  # noqa: F821 (nbgrader provides get_config)
 
 c.CourseDirectory.course_id = "pytorch-from-zero"
+
+# Where `nbgrader release_assignment` puts assignments and students' Assignment List fetches them:
+# $COURSE_EXCHANGE (a folder every user can write, e.g. on JupyterHub), else exchange/ in this course.
+c.Exchange.root = os.environ.get("COURSE_EXCHANGE") or str(Path(__file__).resolve().parent / "exchange")
 
 # Student stubs speak both languages: the release notebooks of either language share this text.
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE / 在这里写你的代码\nraise NotImplementedError()"}

@@ -35,6 +35,9 @@ def register(subparsers) -> None:
     parser.add_argument("--workspace", type=Path, default=WORKSPACE, help="where students' copies live")
     parser.add_argument("--instructor", action="store_true",
                         help="serve the whole course directory (source/, release/, formgrader) instead of a workspace")
+    parser.add_argument("--course-dir", type=Path, default=REPO,
+                        help="the nbgrader course directory whose config Lab uses, served with --instructor "
+                             "(default: this repo)")
     parser.add_argument("--mirror", type=Path, default=None, help="offline data mirror (see `course data`)")
     parser.add_argument("--skip-prepare", action="store_true", help="skip data and build; just start Lab")
     parser.add_argument("jupyter_args", nargs=argparse.REMAINDER,
@@ -53,8 +56,9 @@ def main(args) -> int:
         for assignment in build.write_sources(all_lessons(), REPO):
             if build.release_is_stale(assignment, REPO):
                 build.generate_assignment(assignment, REPO)
-    folder = REPO if args.instructor else fill_workspace(args.workspace / args.lang, RELEASE, args.lang)
-    return start_lab(folder, args)
+    if args.instructor:
+        return start_lab(args.course_dir.resolve(), args)
+    return start_lab(fill_workspace(args.workspace / args.lang, RELEASE, args.lang), args)
 
 
 def fill_workspace(folder: Path, release: Path, language: str) -> Path:
@@ -72,7 +76,11 @@ def fill_workspace(folder: Path, release: Path, language: str) -> Path:
 
 
 def start_lab(folder: Path, args) -> int:
-    """Run ``jupyter lab`` on ``folder`` until it is stopped (Ctrl-C)."""
+    """Run ``jupyter lab`` on ``folder`` until it is stopped (Ctrl-C).
+
+    The server starts in the course directory (``--course-dir``), so that nbgrader's Lab
+    extensions (Validate, Assignment List, Formgrader) read its ``nbgrader_config.py``.
+    """
     extra = [a for a in args.jupyter_args if a != "--"]
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
                f"--ServerApp.port={args.port}", f"--ServerApp.ip={args.ip}", *extra]
@@ -82,6 +90,6 @@ def start_lab(folder: Path, args) -> int:
         command.append("--allow-root")  # containers, Colab-like hosts and CI run as root
     print(f"Starting JupyterLab on {folder} (stop it with Ctrl-C)")
     try:
-        return subprocess.call(command, cwd=REPO, env=build.nbgrader_environment())
+        return subprocess.call(command, cwd=args.course_dir, env=build.nbgrader_environment())
     except KeyboardInterrupt:
         return 0

@@ -17,7 +17,7 @@ import pytest
 
 from course.paths import REPO
 
-from conftest import submission
+from conftest import run_nbgrader, scratch_course, submission
 from test_lab import TOKEN, free_port, start_lab, stop, wait_for_listing
 
 pytestmark = pytest.mark.browser
@@ -43,20 +43,34 @@ def chromium() -> str:
 
 
 @pytest.fixture(scope="module")
-def lab(tmp_path_factory, data_root):
-    """A JupyterLab per language on a scratch workspace: {language: base URL}."""
+def course(tmp_path_factory, data_root):
+    """A scratch course directory: both languages generated and released to its exchange."""
+    course = scratch_course(tmp_path_factory.mktemp("course"))
+    for command in (["generate_assignment", "01_softmax_en", "--force"],
+                    ["generate_assignment", "01_softmax_zh", "--force"],
+                    ["release_assignment", "01_softmax_en"],
+                    ["release_assignment", "01_softmax_zh"]):
+        result = run_nbgrader(course, *command)
+        assert result.returncode == 0, result.stdout + result.stderr
+    return course
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory, course):
+    """Students' Labs in each language and the instructor's, on that course: {role: base URL}."""
     workspace = tmp_path_factory.mktemp("workspace")
-    servers, urls = [], {}
+    roles = {"en": ["--lang", "en"], "zh": ["--lang", "zh"], "instructor": ["--instructor"]}
+    servers, urls = {}, {}
     try:
-        for language in ("en", "zh"):
+        for role, options in roles.items():
             port = free_port()
-            server = start_lab(language, port, workspace, "--skip-prepare")
-            servers.append(server)
-            urls[language] = f"http://127.0.0.1:{port}"
-            wait_for_listing(f"{urls[language]}/api/contents/01_softmax_{language}", server)
+            servers[role] = start_lab(port, workspace, *options, "--course-dir", str(course), "--skip-prepare")
+            urls[role] = f"http://127.0.0.1:{port}"
+        for role, server in servers.items():
+            wait_for_listing(f"{urls[role]}/api/contents/", server)
         yield urls
     finally:
-        for server in servers:
+        for server in servers.values():
             stop(server)
 
 
@@ -193,10 +207,29 @@ def test_training_progress_bar_renders_as_a_widget(lab, page):
     page.screenshot(path=ARTIFACTS / "6-progress-bar.png")
 
 
-def test_nbgrader_extensions_are_in_the_menus(lab, page):
+def test_student_assignment_list_shows_and_fetches_released_lessons(lab, page):
     open_notebook(page, lab["en"], "01_softmax_en/softmax.ipynb")
-    page.locator(".lm-MenuBar-itemLabel", has_text="Nbgrader").click()
-    items = set(page.locator(".lm-Menu-itemLabel").all_inner_texts())
-    assert {"Assignment List", "Formgrader"} <= items, items
-    page.keyboard.press("Escape")
-    assert page.get_by_text("Create Assignment").count() >= 1  # the instructor's side panel tab
+    menu(page, "Nbgrader", "Assignment List")
+    page.locator("#released_assignments_list .list_item", has_text="01_softmax_en").wait_for()
+    released = page.locator("#released_assignments_list .list_item", has_text="01_softmax_zh")
+    released.wait_for()
+    page.screenshot(path=ARTIFACTS / "7-assignment-list.png")
+    released.get_by_role("button", name="Fetch").click()
+    page.locator("#fetched_assignments_list .list_item", has_text="01_softmax_zh").wait_for()
+
+
+def test_instructor_has_formgrader_and_create_assignment(lab, page):
+    open_notebook(page, lab["instructor"], "source/01_softmax_en/softmax.ipynb")
+    page.get_by_title("Create Assignment").first.click()
+    panel_values = lambda: page.locator("input").evaluate_all("inputs => inputs.map(i => i.value)")  # noqa: E731
+    page.wait_for_function("() => [...document.querySelectorAll('input')].some(i => i.value === 'test_softmax')")
+    values = panel_values()
+    assert {"language", "softmax", "test_softmax", "3"} <= set(values), values
+    page.screenshot(path=ARTIFACTS / "8-create-assignment.png")
+
+    menu(page, "Nbgrader", "Formgrader")
+    formgrader = page.frame_locator("iframe").first
+    formgrader.get_by_text("Manage Assignments").first.wait_for()
+    for assignment in ("01_softmax_en", "01_softmax_zh"):
+        formgrader.get_by_role("link", name=assignment, exact=True).wait_for()
+    page.screenshot(path=ARTIFACTS / "9-formgrader.png")

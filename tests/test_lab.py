@@ -8,6 +8,7 @@ import subprocess
 import sys
 import time
 import urllib.request
+from pathlib import Path
 
 import pytest
 
@@ -42,10 +43,12 @@ def wait_for_listing(url: str, server: subprocess.Popen, seconds: float = 120):
     pytest.fail(f"JupyterLab did not answer at {url} within {seconds} s")
 
 
-def start_lab(language: str, port: int, workspace, *options: str) -> subprocess.Popen:
+def start_lab(port: int, workspace, *options: str) -> subprocess.Popen:
     """``python -m course lab`` in the background, in its own process group (see :func:`stop`)."""
-    command = [sys.executable, "-m", "course", "lab", "--lang", language, "--headless", "--port", str(port),
-               "--workspace", str(workspace), *options, "--", f"--IdentityProvider.token={TOKEN}"]
+    layouts = Path(workspace).parent / f"lab-layouts-{port}"  # each server remembers only its own tabs
+    command = [sys.executable, "-m", "course", "lab", "--headless", "--port", str(port),
+               "--workspace", str(workspace), *options, "--", f"--IdentityProvider.token={TOKEN}",
+               f"--LabApp.workspaces_dir={layouts}"]
     return subprocess.Popen(command, cwd=REPO, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                             start_new_session=True)
 
@@ -53,12 +56,13 @@ def start_lab(language: str, port: int, workspace, *options: str) -> subprocess.
 @pytest.mark.parametrize("language", ["en", "zh"])
 def test_lab_serves_the_lessons_of_the_chosen_language(tmp_path, mirror, language):
     port = free_port()
-    server = start_lab(language, port, tmp_path, "--mirror", str(mirror))
+    server = start_lab(port, tmp_path, "--lang", language, "--mirror", str(mirror))
     try:
         listing = wait_for_listing(f"http://127.0.0.1:{port}/api/contents/01_softmax_{language}", server)
         assert [item["name"] for item in listing["content"]] == ["softmax.ipynb"]
         root = get_json(f"http://127.0.0.1:{port}/api/contents/")
-        assert {item["name"] for item in root["content"]} == {f"01_softmax_{language}"}
+        released = {path.name for path in (REPO / "release").glob(f"*_{language}")}
+        assert {item["name"] for item in root["content"]} == released, "the workspace holds this language only"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/lab?token={TOKEN}", timeout=5) as page:
             assert page.status == 200 and b"JupyterLab" in page.read()
     finally:
