@@ -1,0 +1,241 @@
+"""``python -m course bench``: how fast the course trains, runs and grades, measured on this machine.
+
+It trains the same MLP (784-128-64-10, batch 64, SGD with momentum, same seed) twice: through the
+seed lessons' pipeline (torchvision ``transforms`` on PIL images in a ``DataLoader``) and through
+the course's path (decoded once with ``helper.load_tensors``, normalised once, a ``TensorDataset``
+in memory, on the device). Then it times every solution notebook and stock ``nbgrader autograde``
+per student, and records the peak resident memory of a lesson run and of a grading worker.
+The table goes to ``BENCHMARKS.md``; ``--json`` prints the figures as one JSON object.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .paths import REPO, SOURCE
+
+BATCH_SIZE = 64
+NORMALISE = (0.5, 0.5)  # the seeds' transforms.Normalize((0.5,), (0.5,))
+
+
+def register(subparsers) -> None:
+    parser = subparsers.add_parser("bench", help="measure training, notebook and grading speed; write BENCHMARKS.md",
+                                   description=__doc__.split("\n\n")[0])
+    parser.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where to train (default cpu)")
+    parser.add_argument("--epochs", type=int, default=2, help="epochs per pipeline (default 2)")
+    parser.add_argument("--quick", action="store_true",
+                        help="reduced run for CI: 1 epoch on 10,000 images, lesson 1 only, 1 student")
+    parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
+    parser.add_argument("--no-write", action="store_true", help="do not write BENCHMARKS.md")
+    parser.set_defaults(run=main)
+
+
+def main(args) -> int:
+    if args.device == "cuda":
+        import torch
+
+        if not torch.cuda.is_available():
+            print("error: --device cuda, but torch sees no CUDA GPU here")
+            return 1
+    figures = run(args.device, epochs=1 if args.quick else args.epochs, quick=args.quick)
+    if not args.no_write:
+        (REPO / "BENCHMARKS.md").write_text(report(figures), encoding="utf-8")
+    print(json.dumps(figures, indent=2) if args.json else table(figures))
+    return 0
+
+
+def run(device: str, epochs: int, quick: bool) -> dict:
+    """Every measurement, in one run on this machine."""
+    samples = 10_000 if quick else 60_000
+    seed = measure_in_child("seed", device, epochs, samples)
+    course = measure_in_child("course", device, epochs, samples)
+    notebooks = sorted(SOURCE.glob("01_*_en/*.ipynb")) if quick else sorted(SOURCE.glob("*/*.ipynb"))
+    lessons = time_notebooks(notebooks)
+    grading = time_grading(students=1 if quick else 4)
+    return {
+        "device": device,
+        "machine": machine(device),
+        "train_samples": samples,
+        "epochs": epochs,
+        "seed_s_per_epoch": seed["s_per_epoch"],
+        "course_s_per_epoch": course["s_per_epoch"],
+        "speedup": round(seed["s_per_epoch"] / course["s_per_epoch"], 2),
+        "seed_test_acc": seed["test_acc"],
+        "course_test_acc": course["test_acc"],
+        "course_run_s": lessons["total_s"],
+        "notebook_s": lessons["per_notebook"],
+        "grade_s_per_student": grading["s_per_student"],
+        "peak_rss_mb_lesson": lessons["peak_rss_mb"],
+        "peak_rss_mb_grading": grading["peak_rss_mb"],
+        "peak_rss_mb": max(lessons["peak_rss_mb"], grading["peak_rss_mb"], seed["peak_rss_mb"], course["peak_rss_mb"]),
+    }
+
+
+# Training: each pipeline in a fresh process, so neither warms the other's caches or memory.
+
+def measure_in_child(pipeline: str, device: str, epochs: int, samples: int) -> dict:
+    code = ("import json, sys; from course.bench import train_pipeline; "
+            f"print(json.dumps(train_pipeline({pipeline!r}, {device!r}, {epochs}, {samples})))")
+    output, peak = run_child([sys.executable, "-c", code])
+    return {**json.loads(output.strip().splitlines()[-1]), "peak_rss_mb": peak}
+
+
+def train_pipeline(pipeline: str, device: str, epochs: int, samples: int) -> dict:
+    """Train the benchmark MLP through one pipeline; seconds per epoch and test accuracy."""
+    import torch
+    from torch import nn
+    from torch.utils.data import DataLoader, Subset, TensorDataset
+    from torchvision import datasets, transforms
+
+    import helper
+
+    torch.manual_seed(0)
+    generator = torch.Generator().manual_seed(0)
+    if pipeline == "seed":
+        transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(*NORMALISE)])
+        train = Subset(datasets.MNIST(helper.data_root(), train=True, transform=transform), range(samples))
+        test = datasets.MNIST(helper.data_root(), train=False, transform=transform)
+    else:
+        images, labels = helper.load_tensors("MNIST", train=True, device=device)
+        test_images, test_labels = helper.load_tensors("MNIST", train=False, device=device)
+        mean, std = NORMALISE
+        train = TensorDataset((images[:samples] - mean) / std, labels[:samples])
+        test = TensorDataset((test_images - mean) / std, test_labels)
+    train_loader = DataLoader(train, batch_size=BATCH_SIZE, shuffle=True, generator=generator)
+    test_loader = DataLoader(test, batch_size=1000)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
+                          nn.Linear(64, 10)).to(device)
+    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
+    criterion = nn.CrossEntropyLoss()
+    seconds = []
+    for _ in range(epochs):
+        start = time.perf_counter()
+        model.train()
+        for x, y in train_loader:
+            x, y = x.to(device), y.to(device)
+            optimizer.zero_grad()
+            criterion(model(x), y).backward()
+            optimizer.step()
+        if device == "cuda":
+            torch.cuda.synchronize()
+        seconds.append(time.perf_counter() - start)
+    model.eval()
+    correct = 0
+    with torch.no_grad():
+        for x, y in test_loader:
+            correct += (model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item()
+    return {"s_per_epoch": round(min(seconds), 3), "test_acc": round(correct / len(test), 4)}
+
+
+# Notebooks and grading.
+
+def time_notebooks(notebooks: list[Path]) -> dict:
+    """Execute each solution notebook in a fresh kernel; seconds each and the peak memory."""
+    code = ("import json, sys, time, nbformat; from nbclient import NotebookClient\n"
+            "times = {}\n"
+            "for path in sys.argv[1:]:\n"
+            "    nb = nbformat.read(path, as_version=4); start = time.perf_counter()\n"
+            "    NotebookClient(nb, timeout=600, resources={'metadata': {'path': str(__import__('pathlib').Path(path).parent)}}).execute()\n"
+            "    times[path] = round(time.perf_counter() - start, 2)\n"
+            "print(json.dumps(times))")
+    output, peak = run_child([sys.executable, "-c", code, *map(str, notebooks)])
+    times = json.loads(output.strip().splitlines()[-1])
+    per_notebook = {str(Path(p).relative_to(SOURCE)): s for p, s in times.items()}
+    return {"total_s": round(sum(per_notebook.values()), 1), "per_notebook": per_notebook, "peak_rss_mb": peak}
+
+
+def time_grading(students: int) -> dict:
+    """Stock ``nbgrader autograde`` of lesson 1 for ``students`` submissions, in a scratch course."""
+    import shutil
+
+    import nbformat
+
+    from .build import generate_assignment, nbgrader_environment
+
+    with tempfile.TemporaryDirectory() as scratch:
+        course = Path(scratch)
+        shutil.copy(REPO / "nbgrader_config.py", course)
+        shutil.copytree(SOURCE / "01_softmax_en", course / "source" / "01_softmax_en")
+        generate_assignment("01_softmax_en", course)
+        answer = (REPO / "autograder" / "submissions" / "softmax" / "correct_max_shift.py").read_text()
+        released = nbformat.read(course / "release" / "01_softmax_en" / "softmax.ipynb", as_version=4)
+        for cell in released.cells:
+            if cell.metadata.get("nbgrader", {}).get("grade_id") == "softmax":
+                cell.source = answer
+        for index in range(students):
+            target = course / "submitted" / f"student{index}" / "01_softmax_en" / "softmax.ipynb"
+            target.parent.mkdir(parents=True)
+            nbformat.write(released, target)
+        start = time.perf_counter()
+        _, peak = run_child([sys.executable, "-m", "nbgrader", "autograde", "01_softmax_en"], cwd=course,
+                            env=nbgrader_environment())
+        elapsed = time.perf_counter() - start
+    return {"s_per_student": round(elapsed / students, 2), "peak_rss_mb": peak}
+
+
+def run_child(command: list[str], cwd: Path = REPO, env=None) -> tuple[str, float]:
+    """Run ``command``; its output and the peak resident memory (MB) of it and everything it ran.
+
+    ``wait4`` reports the largest resident set of the child and of every process it waited for
+    (Jupyter kernels included), which is what a lesson run or a grading worker needs.
+    """
+    with tempfile.TemporaryFile("w+") as out, tempfile.TemporaryFile("w+") as err:
+        child = subprocess.Popen(command, cwd=cwd, env=env, stdout=out, stderr=err, text=True)
+        _, status, usage = os.wait4(child.pid, 0)
+        child.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        output, errors = out.read(), err.read()
+    if child.returncode:
+        raise SystemExit(f"error: {' '.join(command[:4])} failed:\n{errors[-2000:]}")
+    return output, round(usage.ru_maxrss / 1024, 1)
+
+
+# Reporting.
+
+def machine(device: str) -> str:
+    import torch
+
+    cpu = platform.processor() or platform.machine()
+    try:
+        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                   if line.startswith("model name"))
+    except (OSError, StopIteration):
+        pass
+    memory_gb = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    described = f"{cpu}, {os.cpu_count()} cores, {memory_gb:.0f} GiB, torch {torch.__version__}"
+    if device == "cuda":
+        described += f", GPU {torch.cuda.get_device_name(0)}"
+    return described
+
+
+def table(figures: dict) -> str:
+    rows = [
+        ("Seed pipeline (PIL transforms + DataLoader), s/epoch", figures["seed_s_per_epoch"]),
+        ("Course path (tensors in memory), s/epoch", figures["course_s_per_epoch"]),
+        ("Speed-up", f"{figures['speedup']}×"),
+        ("Seed pipeline test accuracy", figures["seed_test_acc"]),
+        ("Course path test accuracy", figures["course_test_acc"]),
+        (f"All solution notebooks ({len(figures['notebook_s'])}), s", figures["course_run_s"]),
+        ("Autograde (stock nbgrader), s per student", figures["grade_s_per_student"]),
+        ("Peak memory, lesson run, MB", figures["peak_rss_mb_lesson"]),
+        ("Peak memory, grading worker, MB", figures["peak_rss_mb_grading"]),
+    ]
+    lines = ["| Measure | Value |", "|---|---|", *(f"| {name} | {value} |" for name, value in rows)]
+    lines += ["", "| Notebook | Seconds |", "|---|---|",
+              *(f"| {name} | {seconds} |" for name, seconds in figures["notebook_s"].items())]
+    return "\n".join(lines)
+
+
+def report(figures: dict) -> str:
+    return (f"# Benchmarks\n\nMeasured by `python -m course bench` on {time.strftime('%Y-%m-%d')}.\n\n"
+            f"Machine: {figures['machine']}; device: {figures['device']}. Training: MLP 784-128-64-10, batch "
+            f"{BATCH_SIZE}, {figures['epochs']} epoch(s) on {figures['train_samples']:,} MNIST images; "
+            "seconds per epoch are the fastest epoch.\n\n" + table(figures) + "\n")

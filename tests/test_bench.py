@@ -1,0 +1,35 @@
+"""``python -m course bench``: the figures exist, mean what they say, and the fast path is faster."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from course.bench import train_pipeline
+from course.paths import REPO
+
+pytestmark = pytest.mark.slow
+KEYS = {"seed_s_per_epoch", "course_s_per_epoch", "speedup", "seed_test_acc", "course_test_acc",
+        "course_run_s", "grade_s_per_student", "peak_rss_mb", "device"}
+
+
+def test_both_pipelines_learn_the_same_model(data_root):
+    """Same seed, same data order, same pixel values: the two pipelines must reach the same accuracy."""
+    seed = train_pipeline("seed", "cpu", epochs=1, samples=2_000)
+    course = train_pipeline("course", "cpu", epochs=1, samples=2_000)
+    assert seed["test_acc"] == pytest.approx(course["test_acc"], abs=0.01)
+    assert seed["test_acc"] > 0.7
+
+
+def test_quick_benchmark_prints_every_figure_as_json(data_root):
+    result = subprocess.run([sys.executable, "-m", "course", "bench", "--quick", "--json", "--no-write"],
+                            cwd=REPO, capture_output=True, text=True, timeout=600)
+    assert result.returncode == 0, result.stdout + result.stderr
+    figures = json.loads(result.stdout)
+    assert KEYS <= set(figures)
+    assert figures["device"] == "cpu" and figures["speedup"] > 1
+    assert figures["speedup"] == pytest.approx(figures["seed_s_per_epoch"] / figures["course_s_per_epoch"], rel=0.01)
+    assert 0.5 < figures["course_test_acc"] <= 1 and figures["grade_s_per_student"] > 0
+    assert figures["peak_rss_mb"] >= max(figures["peak_rss_mb_lesson"], figures["peak_rss_mb_grading"]) > 100
+    assert list(figures["notebook_s"]) == ["01_softmax_en/softmax.ipynb"]
