@@ -77,6 +77,12 @@ class _OperatorLog(TorchDispatchMode):
         super().__init__()
         self.names: set[str] = set()
 
+    @classmethod
+    def _should_skip_dynamo(cls) -> bool:
+        # Otherwise torch wraps __torch_dispatch__ in torch._disable_dynamo, whose first call
+        # imports torch._dynamo: about 2 s in every check cell, for code that is never compiled.
+        return False
+
     def __torch_dispatch__(self, func, types, args=(), kwargs=None):
         self.names.add(func.overloadpacket.__name__)
         return func(*args, **(kwargs or {}))
