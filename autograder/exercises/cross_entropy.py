@@ -1,0 +1,60 @@
+"""Hidden tests for ``cross_entropy(logits, targets)``: many shapes, seeds, dtypes, devices, extreme logits.
+
+The visible checks show the student three fixed inputs; these use fresh random ones, so an answer
+that hard-codes the visible outputs, overflows or underflows on large logits, sums instead of
+averaging, picks the wrong entries, writes into its inputs, calls torch's own loss or log-softmax,
+or returns a loss autograd cannot differentiate correctly loses the points.
+"""
+
+from __future__ import annotations
+
+import torch
+
+from helper.checks.core import expect_tensor
+from helper.checks.cross_entropy import (cross_entropy_tolerance, expect_loss, gradient_of, reference_gradient,
+                                        run_cross_entropy)
+
+from . import available_devices
+
+LESSON = "04_losses_autograd"
+ANSWER_CELL = "cross_entropy"
+DEFINES = ("cross_entropy",)
+CONTEXT = "import torch\nfrom torch import nn\nimport torch.nn.functional as F"
+
+# (N, C, scale of the logits): one example, two classes, a batch of digits, many classes.
+SHAPES = [(1, 1, 1.0), (1, 10, 10.0), (3, 2, 1.0), (5, 7, 10.0), (64, 10, 1.0), (9, 100, 10.0), (3, 1000, 1.0)]
+DTYPES = [torch.float32, torch.float64]
+
+
+def _cases(dtype: torch.dtype, seed: int = 2025):
+    """Named (logits, targets): random batches, then the edges of a log-softmax."""
+    generator = torch.Generator().manual_seed(seed)
+    for n, c, scale in SHAPES:
+        logits = torch.randn(n, c, generator=generator, dtype=dtype) * scale
+        targets = torch.randint(0, c, (n,), generator=generator)
+        yield f"randn({n}, {c})*{scale}", logits, targets
+    yield ("huge logits", torch.tensor([[1000.0, 1001.0, 999.0], [5000.0, 5000.0, 4990.0]], dtype=dtype),
+           torch.tensor([2, 2]))
+    yield ("huge negative logits", torch.tensor([[-1000.0, -1001.0, -999.0], [-1e4, -1e4 + 1, -1e4 + 2]], dtype=dtype),
+           torch.tensor([1, 0]))
+    yield ("true class far below the maximum",
+           torch.tensor([[-1000.0, 0.0, 1000.0], [88.0, 89.0, 90.0], [200.0, -200.0, 0.0]], dtype=dtype),
+           torch.tensor([0, 0, 1]))
+    yield "equal logits", torch.full((4, 6), 3.5, dtype=dtype), torch.tensor([5, 0, 3, 5])
+    yield ("every target the last class", torch.randn(6, 4, generator=generator, dtype=dtype),
+           torch.full((6,), 3))
+
+
+def hidden_tests(cross_entropy, devices: list[str] | None = None) -> None:
+    """Raise CheckFailed (an AssertionError) at the first input where ``cross_entropy`` is wrong."""
+    for device in devices or available_devices():
+        for dtype in DTYPES:
+            for name, logits, targets in _cases(dtype):
+                logits, targets = logits.to(device), targets.to(device)
+                what = f"cross_entropy(logits, targets) for {name}, {dtype}, {device}"
+                # A plain tensor first (an in-place edit of it is caught as such), then one that
+                # requires grad: gradient_of checks that loss too before it returns its gradient.
+                expect_loss(run_cross_entropy(cross_entropy, logits, targets), logits, targets, what)
+                grad = gradient_of(cross_entropy, logits, targets, what)
+                expect_tensor(grad, reference_gradient(logits, targets), f"the gradient of {what}",
+                              **cross_entropy_tolerance(logits))
