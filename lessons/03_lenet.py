@@ -1,0 +1,647 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] lang="en"
+# # Lesson 3 · LeNet: convolutions, gradients and one step of SGD
+#
+# The networks of lesson 2 flatten an image into 784 numbers before they look at it, and so lose
+# which pixels are neighbours. A **convolutional** network looks at small patches instead, with the
+# same small filter slid across the whole image. LeNet (Yann LeCun and colleagues, 1998) was one of
+# the first, built to read handwritten digits; PyTorch's tutorial *Deep Learning with PyTorch:
+# A 60 Minute Blitz* uses it to show the whole life of a network. So does this lesson:
+#
+# 1. what a convolution and a pooling layer compute, and how they change the shape of a
+#    32×32 image, step by step;
+# 2. LeNet as an `nn.Module` (graded exercise), its parameters, and a forward pass on random input
+#    and on real digits;
+# 3. the backward pass: `zero_grad`, `backward`, and the graph of `grad_fn`s autograd walks;
+# 4. one step of gradient descent written by hand (graded exercise), then the same with
+#    `torch.optim.SGD`.
+
+# %% [markdown] lang="zh"
+# # 第 3 课 · LeNet：卷积、梯度与一步 SGD
+#
+# 第 2 课的网络先把图片展平成 784 个数再处理，于是丢掉了“哪些像素彼此相邻”这一信息。**卷积**神经网络则不同：
+# 它每次只看一小块区域，并把同一个小滤波器在整张图片上滑动。LeNet（Yann LeCun 等人，1998 年）是最早的卷积网络之一，
+# 当初就是为识别手写数字而设计的；PyTorch 的官方教程《Deep Learning with PyTorch: A 60 Minute Blitz》
+# 用它演示了一个网络的完整生命周期。本课也是如此：
+#
+# 1. 卷积层和池化层算的是什么，它们如何一步步改变一张 32×32 图片的形状；
+# 2. 把 LeNet 写成 `nn.Module`（评分练习），查看它的参数，并在随机输入和真实手写数字上做前向传播；
+# 3. 反向传播：`zero_grad`、`backward`，以及 autograd 沿着走的 `grad_fn` 计算图；
+# 4. 亲手写出梯度下降的一步（评分练习），再用 `torch.optim.SGD` 做同样的事。
+
+# %%
+import copy
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+import helper
+
+device = helper.device()
+generator = helper.seed_everything(0)
+print("PyTorch", torch.__version__, "on", device)
+
+# %% [markdown] lang="en"
+# ## 1. Convolution and pooling in small numbers
+#
+# A convolution slides a small grid of weights, the **kernel**, over the image. At each position
+# it multiplies the kernel with the pixels under it and adds the products up: one output number
+# per position. Take a 4×4 image and a 2×2 kernel:
+#
+# $$
+# \text{image} = \begin{pmatrix} 1 & 2 & 0 & 1 \\ 0 & 1 & 3 & 1 \\ 2 & 0 & 1 & 0 \\ 1 & 1 & 0 & 2 \end{pmatrix},
+# \qquad
+# \text{kernel} = \begin{pmatrix} 1 & 0 \\ 0 & -1 \end{pmatrix}.
+# $$
+#
+# In the top-left corner the kernel covers $\begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}$, which
+# gives $1 \cdot 1 + 2 \cdot 0 + 0 \cdot 0 + 1 \cdot (-1) = 0$. One step to the right it covers
+# $\begin{pmatrix} 2 & 0 \\ 1 & 3 \end{pmatrix}$: $2 - 3 = -1$. The kernel fits in 3 positions
+# across and 3 down, so the output is 3×3. This kernel computes "top-left minus bottom-right", so
+# it responds to diagonal edges. In a network the kernel's numbers are weights, learned like any other.
+#
+# PyTorch's convolutions take a batch of images with channels, `(N, C, H, W)`, so the 4×4 image
+# becomes a tensor of shape `(1, 1, 4, 4)`:
+
+# %% [markdown] lang="zh"
+# ## 1. 用小例子理解卷积和池化
+#
+# 卷积就是把一小格权重，即**卷积核**，在图片上滑动。在每个位置，它把卷积核与下方的像素逐个相乘再求和，
+# 每个位置得到一个输出数。来看一张 4×4 的图片和一个 2×2 的卷积核：
+#
+# $$
+# \text{图片} = \begin{pmatrix} 1 & 2 & 0 & 1 \\ 0 & 1 & 3 & 1 \\ 2 & 0 & 1 & 0 \\ 1 & 1 & 0 & 2 \end{pmatrix},
+# \qquad
+# \text{卷积核} = \begin{pmatrix} 1 & 0 \\ 0 & -1 \end{pmatrix}.
+# $$
+#
+# 在左上角，卷积核覆盖的是 $\begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}$，得到
+# $1 \cdot 1 + 2 \cdot 0 + 0 \cdot 0 + 1 \cdot (-1) = 0$。向右移一格，它覆盖的是
+# $\begin{pmatrix} 2 & 0 \\ 1 & 3 \end{pmatrix}$，得到 $2 - 3 = -1$。卷积核横向能放 3 个位置，纵向也是 3 个，
+# 所以输出是 3×3。这个卷积核计算的是“左上减右下”，因此对斜向的边缘有反应。在网络里，卷积核中的数就是权重，
+# 和其他权重一样通过学习得到。
+#
+# PyTorch 的卷积接收带通道的一批图片，形状为 `(N, C, H, W)`，所以这张 4×4 的图片要写成形状为 `(1, 1, 4, 4)` 的张量：
+
+# %%
+image = torch.tensor([[1.0, 2.0, 0.0, 1.0],
+                      [0.0, 1.0, 3.0, 1.0],
+                      [2.0, 0.0, 1.0, 0.0],
+                      [1.0, 1.0, 0.0, 2.0]]).reshape(1, 1, 4, 4)
+kernel = torch.tensor([[1.0, 0.0],
+                       [0.0, -1.0]]).reshape(1, 1, 2, 2)
+
+print("convolution:\n", F.conv2d(image, kernel)[0, 0])
+print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
+
+# %% [markdown] lang="en"
+# **Max pooling** with a 2×2 window cuts the image into 2×2 blocks and keeps the largest number of
+# each: the top-left block $\begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}$ gives 2, the top-right one
+# 3. It halves height and width, and keeps "there is a strong response somewhere here" while
+# forgetting exactly where. It has no weights.
+#
+# **Output sizes.** A $k \times k$ kernel fits $H - k + 1$ times into a height of $H$ (without
+# padding, with stride 1); 2×2 pooling turns $H$ into $\lfloor H / 2 \rfloor$.
+#
+# **Channels.** `nn.Conv2d(in_channels, out_channels, k)` holds `out_channels` kernels, each of
+# shape `(in_channels, k, k)`: every output map looks at *all* input maps at once. Its weight has
+# shape `(out_channels, in_channels, k, k)`, plus one bias per output map.
+#
+# **Think:** `nn.Conv2d(6, 16, 5)` has how many parameters? Work it out, then check below.
+
+# %% [markdown] lang="zh"
+# **最大池化**使用 2×2 的窗口时，会把图片切成一个个 2×2 的小块，每块只保留最大的那个数：左上角的
+# $\begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}$ 得到 2，右上角那块得到 3。它让高和宽都减半，保留了
+# “这附近某处有强烈响应”这一信息，但忘掉了确切的位置。池化层没有权重。
+#
+# **输出大小。** 在没有填充（padding）、步长（stride）为 1 时，$k \times k$ 的卷积核在高度为 $H$ 的图片上能放
+# $H - k + 1$ 个位置；2×2 池化把 $H$ 变成 $\lfloor H / 2 \rfloor$。
+#
+# **通道。** `nn.Conv2d(in_channels, out_channels, k)` 含有 `out_channels` 个卷积核，每个的形状为
+# `(in_channels, k, k)`：每张输出特征图都同时看*所有*输入特征图。它的权重形状是
+# `(out_channels, in_channels, k, k)`，另外每张输出特征图还有一个偏置。
+#
+# **想一想：** `nn.Conv2d(6, 16, 5)` 有多少个参数？先自己算，再看下面的结果。
+
+# %% [markdown] lang="en"
+# ## 2. LeNet, layer by layer
+#
+# LeNet takes a 32×32 grayscale image. Here is what happens to its shape:
+#
+# | step | layer | output shape | why |
+# |---|---|---|---|
+# | input | | `(N, 1, 32, 32)` | |
+# | conv1 | `nn.Conv2d(1, 6, 5)` | `(N, 6, 28, 28)` | $32 - 5 + 1 = 28$ |
+# | | ReLU, 2×2 max pooling | `(N, 6, 14, 14)` | $28 / 2$ |
+# | conv2 | `nn.Conv2d(6, 16, 5)` | `(N, 16, 10, 10)` | $14 - 5 + 1 = 10$ |
+# | | ReLU, 2×2 max pooling | `(N, 16, 5, 5)` | $10 / 2$ |
+# | flatten | | `(N, 400)` | $16 \cdot 5 \cdot 5 = 400$ |
+# | fc1 | `nn.Linear(400, 120)`, ReLU | `(N, 120)` | |
+# | fc2 | `nn.Linear(120, 84)`, ReLU | `(N, 84)` | |
+# | fc3 | `nn.Linear(84, 10)` | `(N, 10)` | the logits |
+#
+# Let us check the table with real layers, one step at a time:
+
+# %% [markdown] lang="zh"
+# ## 2. 逐层拆解 LeNet
+#
+# LeNet 的输入是一张 32×32 的灰度图片。它的形状依次这样变化：
+#
+# | 步骤 | 层 | 输出形状 | 原因 |
+# |---|---|---|---|
+# | 输入 | | `(N, 1, 32, 32)` | |
+# | conv1 | `nn.Conv2d(1, 6, 5)` | `(N, 6, 28, 28)` | $32 - 5 + 1 = 28$ |
+# | | ReLU，2×2 最大池化 | `(N, 6, 14, 14)` | $28 / 2$ |
+# | conv2 | `nn.Conv2d(6, 16, 5)` | `(N, 16, 10, 10)` | $14 - 5 + 1 = 10$ |
+# | | ReLU，2×2 最大池化 | `(N, 16, 5, 5)` | $10 / 2$ |
+# | 展平 | | `(N, 400)` | $16 \cdot 5 \cdot 5 = 400$ |
+# | fc1 | `nn.Linear(400, 120)`，ReLU | `(N, 120)` | |
+# | fc2 | `nn.Linear(120, 84)`，ReLU | `(N, 84)` | |
+# | fc3 | `nn.Linear(84, 10)` | `(N, 10)` | 即 logits |
+#
+# 我们用真实的层一步一步验证这张表：
+
+# %%
+conv1 = nn.Conv2d(1, 6, 5)
+conv2 = nn.Conv2d(6, 16, 5)
+
+x = torch.randn(1, 1, 32, 32)
+print(f"{'input':22s}", tuple(x.shape))
+x = conv1(x)
+print(f"{'conv1':22s}", tuple(x.shape))
+x = F.max_pool2d(F.relu(x), 2)
+print(f"{'relu + max pool 2x2':22s}", tuple(x.shape))
+x = conv2(x)
+print(f"{'conv2':22s}", tuple(x.shape))
+x = F.max_pool2d(F.relu(x), 2)
+print(f"{'relu + max pool 2x2':22s}", tuple(x.shape))
+x = x.flatten(start_dim=1)
+print(f"{'flatten':22s}", tuple(x.shape))
+
+print("conv2 weight:", tuple(conv2.weight.shape), " parameters:", sum(p.numel() for p in conv2.parameters()))
+
+# %% [markdown] lang="en"
+# ### Exercise (3 points): `class LeNet(nn.Module)`
+#
+# Write LeNet as in the table:
+#
+# * in `__init__`, exactly these layers: `conv1 = nn.Conv2d(1, 6, 5)`, `conv2 = nn.Conv2d(6, 16, 5)`,
+#   `fc1 = nn.Linear(400, 120)`, `fc2 = nn.Linear(120, 84)`, `fc3 = nn.Linear(84, 10)`;
+# * in `forward`, ReLU and then 2×2 max pooling (`F.max_pool2d(..., 2)`) after each convolution,
+#   then flatten **keeping the batch dimension**, then the three linear layers with ReLU after
+#   `fc1` and `fc2`;
+# * return the logits, shape `(N, 10)`, for any batch of shape `(N, 1, 32, 32)`, a batch of one included.
+#
+# Run the check cell below it; the autograder compares your network with its own on more batches.
+
+# %% [markdown] lang="zh"
+# ### 练习（3 分）：`class LeNet(nn.Module)`
+#
+# 按照上面的表格写出 LeNet：
+#
+# * 在 `__init__` 中恰好创建这些层：`conv1 = nn.Conv2d(1, 6, 5)`、`conv2 = nn.Conv2d(6, 16, 5)`、
+#   `fc1 = nn.Linear(400, 120)`、`fc2 = nn.Linear(120, 84)`、`fc3 = nn.Linear(84, 10)`；
+# * 在 `forward` 中，每个卷积层之后先做 ReLU，再做 2×2 最大池化（`F.max_pool2d(..., 2)`）；然后展平，
+#   **并保留批量维度**；最后是三个全连接层，`fc1` 和 `fc2` 之后各接一个 ReLU；
+# * 对任意形状为 `(N, 1, 32, 32)` 的一批输入（包括只有一张图片的情况），返回形状为 `(N, 10)` 的 logits。
+#
+# 写完后运行下面的检查单元格；自动评分还会在更多批数据上把你的网络和标准答案作比较。
+
+# %% solution="lenet"
+class LeNet(nn.Module):
+    def __init__(self):
+        super().__init__()
+        ### BEGIN SOLUTION
+        self.conv1 = nn.Conv2d(1, 6, 5)
+        self.conv2 = nn.Conv2d(6, 16, 5)
+        self.fc1 = nn.Linear(16 * 5 * 5, 120)
+        self.fc2 = nn.Linear(120, 84)
+        self.fc3 = nn.Linear(84, 10)
+        ### END SOLUTION
+
+    def forward(self, x):
+        ### BEGIN SOLUTION
+        x = F.max_pool2d(F.relu(self.conv1(x)), 2)
+        x = F.max_pool2d(F.relu(self.conv2(x)), 2)
+        # [en] (N, 16, 5, 5) -> (N, 400): dimension 0, the batch, is kept
+        # [zh] (N, 16, 5, 5) -> (N, 400)：保留第 0 维，即批量维度
+        x = torch.flatten(x, 1)
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
+        ### END SOLUTION
+
+
+# %% tests="test_lenet" points=3
+from helper.checks.lenet import check_lenet
+
+check_lenet(LeNet)
+### BEGIN HIDDEN TESTS
+from autograder.exercises.lenet import hidden_tests
+
+hidden_tests(LeNet)
+### END HIDDEN TESTS
+
+# %% [markdown] lang="en"
+# ## 3. The parameters of LeNet
+#
+# `net.parameters()` yields every weight and bias, in the order the layers were created.
+# Counting them shows where a network keeps its knowledge:
+
+# %% [markdown] lang="zh"
+# ## 3. LeNet 的参数
+#
+# `net.parameters()` 会按各层创建的顺序给出所有权重和偏置。数一数它们，就能看出网络把“知识”存放在哪里：
+
+# %%
+net = LeNet().to(device)
+print(net)
+
+params = list(net.parameters())
+print(len(params), "tensors; the first is conv1's weight:", tuple(params[0].shape))
+for name, p in net.named_parameters():
+    print(f"{name:12s} {str(tuple(p.shape)):16s} {p.numel():>7,}")
+print(f"{'total':29s} {sum(p.numel() for p in net.parameters()):>7,}")
+
+# %% [markdown] lang="en"
+# Of 61,706 parameters, the two convolutions hold only 156 + 2,416: a kernel of 25 weights is
+# reused at every position of the image (**weight sharing**). fc1 alone holds 48,120.
+#
+# ## 4. A forward pass
+#
+# `nn` layers always work on a batch. A single image of shape `(1, 32, 32)` must first become a
+# batch of one, `(1, 1, 32, 32)`, e.g. with `image.unsqueeze(0)`. Here is a random one:
+
+# %% [markdown] lang="zh"
+# 在 61,706 个参数中，两个卷积层只占 156 + 2,416 个：一个含 25 个权重的卷积核在图片的每个位置上都重复使用
+# （**权重共享**）。仅 fc1 一层就有 48,120 个参数。
+#
+# ## 4. 前向传播
+#
+# `nn` 中的层总是处理一批数据。单独一张形状为 `(1, 32, 32)` 的图片，要先变成只含一张图片的一批，
+# 即 `(1, 1, 32, 32)`，例如用 `image.unsqueeze(0)`。下面用一个随机输入试试：
+
+# %%
+x = torch.randn(1, 1, 32, 32, device=device)
+out = net(x)
+print(out)
+
+# %% [markdown] lang="en"
+# ## 5. LeNet meets real digits
+#
+# MNIST images are 28×28, LeNet wants 32×32. The 1998 paper, too, gave LeNet a 32×32 input,
+# deliberately larger than the digits, so that strokes near the edge can still fall in the middle
+# of a detector's window. We add a black border of 2 pixels: `F.pad(images, (2, 2, 2, 2))` pads
+# the last dimension (width) by 2 on the left and 2 on the right, then the one before (height) by
+# 2 at the top and 2 at the bottom, with zeros, which is black.
+
+# %% [markdown] lang="zh"
+# ## 5. LeNet 遇上真实的手写数字
+#
+# MNIST 的图片是 28×28 的，而 LeNet 需要 32×32 的输入。1998 年的论文同样给 LeNet 输入 32×32 的图片，
+# 特意让它比数字本身大一圈，这样靠近边缘的笔画也能落在特征检测窗口的中间。我们给图片加一圈 2 个像素宽的黑边：
+# `F.pad(images, (2, 2, 2, 2))` 先在最后一维（宽度）的左右各补 2 个数，再在倒数第二维（高度）的上下各补 2 个数，
+# 补的都是 0，也就是黑色。
+
+# %% [markdown] lang="en"
+# The network is untrained, so its predictions (titles: *prediction (true label)*) are guesses.
+# Often it even gives the same digit for every image: with random weights, its output hardly
+# depends on the input yet.
+
+# %% [markdown] lang="zh"
+# 网络还没有训练，所以它的预测（标题格式为“预测（真实标签）”）只是瞎猜。它甚至常常对每张图片都给出同一个数字：
+# 权重是随机的，此时它的输出几乎与输入无关。
+
+# %%
+test_images, test_labels = helper.load_tensors("MNIST", train=False)
+pick = torch.randperm(len(test_images), generator=generator)[:8]
+images, labels = test_images[pick], test_labels[pick]
+
+padded = F.pad(images, (2, 2, 2, 2))
+print(tuple(images.shape), "->", tuple(padded.shape))
+
+with torch.no_grad():
+    logits = net(padded.to(device))
+helper.show_batch(padded, labels, classes="mnist", predictions=logits.argmax(dim=1).cpu());
+
+# %% [markdown] lang="en"
+# ## 6. Backward: gradients for every parameter
+#
+# `out` is a vector of 10 numbers, not a single number, so "the gradient of `out`" would be a
+# whole matrix (a Jacobian). `out.backward(v)` instead computes the gradient of $\sum_i v_i \,
+# \text{out}_i$ for a vector $v$ of your choice, here a random one. Gradients land in each
+# parameter's `.grad`. Because `backward` **adds** to `.grad` (more on that below), we first clear
+# the gradients with `zero_grad()`:
+
+# %% [markdown] lang="zh"
+# ## 6. 反向传播：为每个参数求梯度
+#
+# `out` 是含 10 个数的向量，而不是一个数，所以“`out` 的梯度”会是一整个矩阵（雅可比矩阵）。`out.backward(v)`
+# 计算的则是 $\sum_i v_i \, \text{out}_i$ 的梯度，其中向量 $v$ 由你给定，这里取一个随机向量。梯度会存进每个参数的
+# `.grad` 中。由于 `backward` 是把梯度**累加**到 `.grad` 上的（后面细说），我们先用 `zero_grad()` 把梯度清空：
+
+# %%
+net.zero_grad()
+out.backward(torch.randn(1, 10, device=device))
+print("conv1.bias.grad:", net.conv1.bias.grad)
+
+# %% [markdown] lang="en"
+# In practice we call `backward()` on a **loss**: a single number that says how far the output
+# is from what it should be. The mean squared error `nn.MSELoss()` averages
+# $(\text{output}_i - \text{target}_i)^2$ over all entries. The target here is made up, just to
+# have something to compare with. The standard loss for classification, cross-entropy, is the
+# subject of the next lesson; it is used in exactly the same way.
+
+# %% [markdown] lang="zh"
+# 实际使用时，我们对**损失**调用 `backward()`：损失函数给出一个数，衡量输出离应有的结果有多远。均方误差
+# `nn.MSELoss()` 对所有元素的 $(\text{output}_i - \text{target}_i)^2$ 求平均。这里的目标值是随便编的，
+# 只是为了有个比较对象。分类问题的标准损失函数是交叉熵，下一课专门讲它；它的用法与这里完全相同。
+
+# %%
+target = torch.randn(1, 10, device=device)
+criterion = nn.MSELoss()
+
+output = net(x)
+loss = criterion(output, target)
+print(loss)
+
+# %% [markdown] lang="en"
+# ### The graph behind `loss`
+#
+# During the forward pass, autograd records every operation in a graph. Each result remembers the
+# function that will compute its gradient, `grad_fn`, and each `grad_fn` lists the ones before it
+# in `next_functions`: one entry per input of the operation. Following the first input from the
+# loss backwards:
+
+# %% [markdown] lang="zh"
+# ### `loss` 背后的计算图
+#
+# 前向传播时，autograd 把每一步运算都记录在一张图里。每个结果都记得负责计算其梯度的函数 `grad_fn`，
+# 而每个 `grad_fn` 又在 `next_functions` 中列出它前面的那些函数：运算的每个输入对应一项。从损失出发，沿着第一个输入往回走：
+
+# %%
+print(loss.grad_fn)
+print(loss.grad_fn.next_functions[0][0])
+print(loss.grad_fn.next_functions[0][0].next_functions[0][0])
+
+# %% [markdown] lang="en"
+# `MseLossBackward0` is the loss; `AddmmBackward0` is fc3 (`addmm` computes $b + x W^\top$ in one
+# go); and `AccumulateGrad` is the end of a path, a leaf: a parameter, where the gradient is added
+# into `.grad`. Its `.variable` is that parameter. Let us walk the whole chain, listing at each
+# step the parameters that receive a gradient there:
+
+# %% [markdown] lang="zh"
+# `MseLossBackward0` 对应损失；`AddmmBackward0` 对应 fc3（`addmm` 一次算出 $b + x W^\top$）；
+# `AccumulateGrad` 是一条路径的终点，即叶子节点：一个参数，梯度在这里被累加进 `.grad`，它的 `.variable`
+# 就是这个参数。我们把整条链走一遍，并在每一步列出在这里收到梯度的参数：
+
+# %%
+names = {id(p): name for name, p in net.named_parameters()}
+
+
+def parameter_behind(node):
+    # [en] The name of the parameter whose gradient `node` delivers, or None.
+    # [en] (A weight is transposed first, so we may have to look one step further.)
+    # [zh] 返回 `node` 把梯度送往的那个参数的名字；若不是参数，则返回 None。
+    # [zh] （权重会先经过一次转置，所以可能要再往前看一步。）
+    while node is not None and not hasattr(node, "variable") and len(node.next_functions) == 1:
+        node = node.next_functions[0][0]
+    if node is not None and hasattr(node, "variable"):
+        return names.get(id(node.variable))
+    return None
+
+
+node = loss.grad_fn
+while node is not None:
+    children = [child for child, _ in node.next_functions]
+    reached = [parameter_behind(child) for child in children]
+    print(f"{node.name():32s}", ", ".join(name for name in reached if name))
+    # [en] go on along the input that is not a parameter
+    # [zh] 沿着不是参数的那个输入继续往回走
+    node = next((c for c, r in zip(children, reached) if c is not None and r is None), None)
+
+# %% [markdown] lang="en"
+# Read from the bottom up, this is the forward pass: conv1, ReLU, pooling, conv2, ReLU, pooling,
+# flatten (a `View` or `Reshape`), fc1, ReLU, fc2, ReLU, fc3, loss. `loss.backward()` runs this
+# list from the top down, applying the chain rule at every step.
+#
+# Now clear the gradients, then backpropagate the loss. Since PyTorch 2.0 `zero_grad()` sets
+# `.grad` to `None` rather than filling it with zeros, which saves memory and time:
+
+# %% [markdown] lang="zh"
+# 从下往上读，这就是前向传播的过程：conv1、ReLU、池化、conv2、ReLU、池化、展平（`View` 或 `Reshape`）、
+# fc1、ReLU、fc2、ReLU、fc3、损失。`loss.backward()` 则从上往下执行这张列表，每一步都应用链式法则。
+#
+# 现在清空梯度，再对损失做反向传播。从 PyTorch 2.0 起，`zero_grad()` 会把 `.grad` 设为 `None`
+# 而不是填上 0，这样更省内存，也更快：
+
+# %%
+net.zero_grad()
+print("conv1.bias.grad before backward:", net.conv1.bias.grad)
+loss.backward()
+print("conv1.bias.grad after backward: ", net.conv1.bias.grad)
+
+# %% [markdown] lang="en"
+# **Gradients add up.** A second `backward` without `zero_grad` adds the new gradient to the old
+# one instead of replacing it. That is useful when a parameter is used twice, or to sum the
+# gradients of several small batches, but in a plain training loop it is a bug, which is why every
+# step starts with `zero_grad()`:
+
+# %% [markdown] lang="zh"
+# **梯度会累加。** 不调用 `zero_grad` 就再做一次 `backward`，新的梯度会加到旧的梯度上，而不是替换它。
+# 当一个参数被使用了两次，或者想把几个小批量的梯度加起来时，这很有用；但在普通的训练循环里，这就是个 bug。
+# 所以训练的每一步都从 `zero_grad()` 开始：
+
+# %%
+first = net.conv1.bias.grad.clone()
+criterion(net(x), target).backward()
+print("after a second backward, grad == 2 * first grad:", torch.allclose(net.conv1.bias.grad, 2 * first))
+
+# %% [markdown] lang="en"
+# ## 7. One step of gradient descent, by hand
+#
+# The gradient $\partial L / \partial w$ says how the loss changes when a weight grows a little.
+# To make the loss smaller, move every weight a small step against its gradient:
+#
+# $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w},$$
+#
+# where $\eta$ (eta), the **learning rate**, sets the size of the step. This is **stochastic
+# gradient descent** (SGD); "stochastic" because in training the gradient comes from a random
+# mini-batch rather than from the whole data set.
+#
+# A worked example with one weight: $L = 3w^2$ at $w = 2$ has $\partial L / \partial w = 6w = 12$,
+# so with $\eta = 0.1$ the new weight is $2 - 0.1 \cdot 12 = 0.8$. In code, the update has to
+# change `w` **in place** (the model holds that very tensor) and **outside autograd**, for the same
+# reason as initialising weights in lesson 2:
+
+# %% [markdown] lang="zh"
+# ## 7. 亲手做一步梯度下降
+#
+# 梯度 $\partial L / \partial w$ 表示权重稍微增大一点时损失会怎样变化。要让损失变小，就让每个权重逆着它的梯度走一小步：
+#
+# $$w \leftarrow w - \eta \, \frac{\partial L}{\partial w},$$
+#
+# 其中 $\eta$（eta）是**学习率**，决定步子的大小。这就是**随机梯度下降**（SGD）；叫“随机”，是因为训练时梯度
+# 来自随机抽取的小批量数据，而不是整个数据集。
+#
+# 举一个只有一个权重的例子：$L = 3w^2$ 在 $w = 2$ 处的梯度是 $\partial L / \partial w = 6w = 12$，
+# 取 $\eta = 0.1$，新的权重就是 $2 - 0.1 \cdot 12 = 0.8$。写成代码时，更新必须**原地**修改 `w`
+# （模型持有的正是这个张量），而且要在 **autograd 之外**进行，原因和第 2 课初始化权重时一样：
+
+# %%
+w = torch.tensor([2.0], requires_grad=True)
+(3 * w ** 2).sum().backward()
+print("w.grad:", w.grad)
+
+try:
+    w -= 0.1 * w.grad
+except RuntimeError as error:
+    print("RuntimeError:", error)
+
+with torch.no_grad():
+    w -= 0.1 * w.grad
+print("w after one step:", w)
+
+# %% [markdown] lang="en"
+# ### Exercise (2 points): `sgd_update(parameters, lr)`
+#
+# Write one step of SGD for a whole model: `sgd_update(net.parameters(), lr=0.01)`.
+#
+# * `parameters` is any iterable of parameters, for example the generator `net.parameters()`:
+#   loop over it once.
+# * For every parameter `p` that has a gradient, update it **in place**: $p \leftarrow p - \text{lr}
+#   \cdot p.\text{grad}$. The model must see the new values, so `p = p - ...` (which only makes
+#   the name `p` point to a new tensor) is not enough.
+# * Do the update without autograd recording it.
+# * Skip parameters whose `.grad` is `None` (a layer that took no part in the loss).
+# * Leave `.grad` as it is; clearing it is the job of `zero_grad()`. Return nothing.
+# * Do not use `torch.optim`: the point is to write what it does.
+
+# %% [markdown] lang="zh"
+# ### 练习（2 分）：`sgd_update(parameters, lr)`
+#
+# 为整个模型写出 SGD 的一步：`sgd_update(net.parameters(), lr=0.01)`。
+#
+# * `parameters` 可以是任何装着参数的可迭代对象，例如生成器 `net.parameters()`：只遍历它一次。
+# * 对每个有梯度的参数 `p`，**原地**更新它：$p \leftarrow p - \text{lr} \cdot p.\text{grad}$。
+#   模型必须看到新的数值，所以 `p = p - ...`（它只是让变量名 `p` 指向一个新张量）是不够的。
+# * 更新过程不能被 autograd 记录。
+# * 跳过 `.grad` 为 `None` 的参数（没有参与计算损失的层）。
+# * 不要改动 `.grad`，清空梯度是 `zero_grad()` 的事。函数不返回任何值。
+# * 不要使用 `torch.optim`：这个练习的目的正是亲手写出它做的事。
+
+# %% solution="sgd_update"
+def sgd_update(parameters, lr):
+    ### BEGIN SOLUTION
+    # [en] The update itself must not be recorded by autograd.
+    # [zh] 更新本身不能被 autograd 记录。
+    with torch.no_grad():  # not recorded / 不记录
+        for parameter in parameters:
+            if parameter.grad is not None:
+                # [en] In place: the model's own tensor gets the new values.
+                # [zh] 原地修改：模型自己的张量得到新的数值。
+                parameter -= lr * parameter.grad
+    ### END SOLUTION
+
+
+# %% tests="test_sgd_update" points=2
+from helper.checks.sgd_update import check_sgd_update
+
+check_sgd_update(sgd_update)
+### BEGIN HIDDEN TESTS
+from autograder.exercises.sgd_update import hidden_tests
+
+hidden_tests(sgd_update)
+### END HIDDEN TESTS
+
+# %% [markdown] lang="en"
+# ## 8. The same with `torch.optim.SGD`
+#
+# `torch.optim` holds ready-made update rules, called **optimizers**. An optimizer is given the
+# parameters once; `optimizer.step()` then updates all of them from their `.grad`, and
+# `optimizer.zero_grad()` clears the gradients. To compare it with your function, make two
+# identical copies of LeNet, compute the same gradients in both, and update one with
+# `sgd_update` and the other with `torch.optim.SGD`:
+
+# %% [markdown] lang="zh"
+# ## 8. 用 `torch.optim.SGD` 做同样的事
+#
+# `torch.optim` 里有现成的各种更新规则，称为**优化器**。创建优化器时把参数交给它一次；之后
+# `optimizer.step()` 会根据各参数的 `.grad` 更新所有参数，`optimizer.zero_grad()` 则负责清空梯度。
+# 为了和你写的函数作比较，我们准备两个一模一样的 LeNet，在两者上算出相同的梯度，
+# 再分别用 `sgd_update` 和 `torch.optim.SGD` 更新：
+
+# %%
+net_by_hand = LeNet().to(device)
+net_by_optim = copy.deepcopy(net_by_hand)
+for model in (net_by_hand, net_by_optim):
+    model.zero_grad()
+    criterion(model(x), target).backward()
+
+sgd_update(net_by_hand.parameters(), lr=0.01)
+optimizer = torch.optim.SGD(net_by_optim.parameters(), lr=0.01)
+optimizer.step()
+
+for (name, a), b in zip(net_by_hand.named_parameters(), net_by_optim.parameters()):
+    difference = (a - b).abs().max().item()
+    print(f"{name:12s} same values: {torch.allclose(a, b, rtol=1e-6, atol=1e-9)}   "
+          f"largest difference: {difference:.1e}")
+
+# %% [markdown] lang="en"
+# The same weights. If you wrote `p -= lr * p.grad`, a few entries may differ in the very last bit
+# (around $10^{-9}$): `lr * p.grad` is rounded to a float before it is subtracted, while SGD
+# computes `p.add_(p.grad, alpha=-lr)` in one operation, rounding once. Written that way, your
+# update would match bit for bit. Compare floating-point results with `torch.allclose`, not `==`.
+#
+# With an optimizer, a training step is four lines, and you will write them in every training
+# loop from now on. Repeating them on our one example already makes the loss go down:
+
+# %% [markdown] lang="zh"
+# 权重完全相同。如果你写的是 `p -= lr * p.grad`，可能有少数元素在最后一位上有差别（约 $10^{-9}$）：
+# `lr * p.grad` 先被舍入成浮点数再做减法，而 SGD 用一次运算 `p.add_(p.grad, alpha=-lr)` 完成，只舍入一次。
+# 如果你也这样写，结果会逐位相同。比较浮点数的计算结果要用 `torch.allclose`，而不是 `==`。
+#
+# 有了优化器，训练的一步只需要四行代码，从现在起每个训练循环里你都会写它们。在我们这一个例子上重复几次，损失就已经在下降了：
+
+# %%
+optimizer = torch.optim.SGD(net.parameters(), lr=0.01)
+for step in range(1, 6):
+    optimizer.zero_grad()
+    loss = criterion(net(x), target)
+    loss.backward()
+    optimizer.step()
+    print(f"step {step}: loss {loss.item():.4f}")
+
+# %% [markdown] lang="en"
+# ## Questions to think about
+#
+# 1. What shape would conv1 produce with `padding=2`? Which layers of LeNet would have to change
+#    if the input were the unpadded 28×28 image?
+# 2. conv1 has 156 parameters and fc1 has 48,120. What would a fully connected layer from the
+#    32×32 image to 6 maps of 28×28 need?
+# 3. Why is it convenient that `backward` adds to `.grad`, and where does it bite?
+# 4. What happens to the loss if the learning rate is much too large? Try `lr=10` in the last cell.
+#
+# **Next:** losses and autograd up close: cross-entropy, the standard loss for classification,
+# computed from logits, and a closer look at what `requires_grad`, `backward()` and `.grad` do.
+
+# %% [markdown] lang="zh"
+# ## 思考题
+#
+# 1. 如果 conv1 使用 `padding=2`，输出形状会是什么？如果输入是没有补边的 28×28 图片，LeNet 的哪些层需要修改？
+# 2. conv1 有 156 个参数，fc1 有 48,120 个。如果用一个全连接层把 32×32 的图片映射成 6 张 28×28 的特征图，需要多少个参数？
+# 3. `backward` 把梯度累加到 `.grad` 上，这为什么方便？又会在哪里坑到你？
+# 4. 如果学习率太大，损失会怎样？在最后一个代码单元格里试试 `lr=10`。
+#
+# **下一课：** 深入了解损失函数与自动求导：分类问题的标准损失函数交叉熵（由 logits 计算），以及 `requires_grad`、
+# `backward()` 和 `.grad` 背后到底发生了什么。
