@@ -91,16 +91,26 @@ def release_problems(lessons: list[Lesson], course_root: Path) -> list[str]:
 
 
 def leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list[str]:
-    """Solutions or hidden tests of ``source`` that are visible in ``release``."""
+    """Solutions or hidden tests of ``source`` that are still in ``release``.
+
+    nbgrader's markers may appear nowhere; the code between them may not appear in the released
+    cell of the same grade id (the lesson's own text and demos may use the same lines).
+    """
     released = "\n".join(cell.source for cell in release.cells)
     found = [f"contains {marker!r}" for marker in _LEAK_MARKERS if marker in released]
+    released_cells = {_grade_id(cell): cell.source for cell in release.cells if _grade_id(cell)}
     for cell in source.cells:
+        target = released_cells.get(_grade_id(cell), "") if _grade_id(cell) else ""
         for block in _SOLUTION.findall(cell.source) + _HIDDEN.findall(cell.source):
             for line in block.splitlines():
                 code = line.strip()
-                if code and not code.startswith("#") and code in released:
-                    found.append(f"shows the hidden line {code!r}")
+                if re.search(r"\w", code) and not code.startswith("#") and code in target:
+                    found.append(f"cell {_grade_id(cell)!r} shows the hidden line {code!r}")
     return found
+
+
+def _grade_id(cell) -> str | None:
+    return cell.metadata.get("nbgrader", {}).get("grade_id")
 
 
 def parity_problems(lesson: Lesson, course_root: Path) -> list[str]:

@@ -31,7 +31,7 @@ def test_stale_source_and_a_leaked_solution_are_reported(tmp_path):
     found = check_course(course)
     assert any("source/01_softmax_en/softmax.ipynb is out of date" in p for p in found), found
     assert any("release/01_softmax_zh/softmax.ipynb differs from what nbgrader generates" in p for p in found)
-    assert any("shows the hidden line 'shifted = x - x.max(dim=1, keepdim=True).values'" in p for p in found)
+    assert any("cell 'softmax' shows the hidden line 'shifted = x - x.max(dim=1, keepdim=True).values'" in p for p in found)
 
 
 def test_missing_translation_stops_the_check_with_the_cell_named(tmp_path):
