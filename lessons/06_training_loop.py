@@ -1,0 +1,650 @@
+# ---
+# jupyter:
+#   jupytext:
+#     formats: py:percent
+#   kernelspec:
+#     display_name: Python 3 (ipykernel)
+#     language: python
+#     name: python3
+# ---
+
+# %% [markdown] lang="en"
+# # Lesson 6 · The training loop
+#
+# You now have every piece: a network (`nn.Module`), a loss (`nn.CrossEntropyLoss`), gradients
+# (`loss.backward()`) and an optimizer that updates the weights (`torch.optim.SGD`). Training a
+# network is nothing more than repeating these pieces in the right order, batch after batch:
+#
+# ```python
+# optimizer.zero_grad()               # 1. forget the old gradients
+# outputs = model(inputs)             # 2. forward pass
+# loss = criterion(outputs, labels)   # 3. loss
+# loss.backward()                     # 4. backward pass: gradients
+# optimizer.step()                    # 5. update the weights
+# ```
+#
+# In this lesson you will:
+#
+# 1. run **one** training step by hand and watch a few weights, their gradients and the loss change;
+# 2. write the loop over one epoch, `train_epoch`, and the evaluation, `evaluate` (the graded exercises);
+# 3. see why we train from tensors held in memory rather than through the usual torchvision pipeline;
+# 4. train a multi-layer perceptron to over 98% accuracy on the MNIST test images in five epochs.
+
+# %% [markdown] lang="zh"
+# # 第 6 课 · 训练循环
+#
+# 所有零件都已经齐了：网络（`nn.Module`）、损失函数（`nn.CrossEntropyLoss`）、梯度（`loss.backward()`），
+# 还有负责更新权重的优化器（`torch.optim.SGD`）。训练网络，说到底就是按正确的顺序把这几步重复下去，
+# 一个批次接一个批次：
+#
+# ```python
+# optimizer.zero_grad()               # 1. 清掉旧的梯度
+# outputs = model(inputs)             # 2. 前向传播
+# loss = criterion(outputs, labels)   # 3. 计算损失
+# loss.backward()                     # 4. 反向传播：求梯度
+# optimizer.step()                    # 5. 更新权重
+# ```
+#
+# 本课你将：
+#
+# 1. 亲手跑**一步**训练，观察几个权重、它们的梯度以及损失如何变化；
+# 2. 写出遍历一个轮次（epoch）的循环 `train_epoch` 和评估函数 `evaluate`（本课的评分练习）；
+# 3. 弄明白为什么我们要用放在内存里的张量来训练，而不是走 torchvision 的常规数据管道；
+# 4. 只用五个轮次，把一个多层感知机训练到 MNIST 测试集准确率超过 98%。
+
+# %%
+import time
+
+import torch
+from torch import nn
+from torch.utils.data import DataLoader, Subset, TensorDataset
+from torchvision import datasets, transforms
+
+import helper
+
+device = helper.device()
+generator = helper.seed_everything(0)
+print("PyTorch", torch.__version__, "on", device)
+
+# %% [markdown] lang="en"
+# ## 1. The data, the standard way
+#
+# The usual torchvision pipeline turns every image into a tensor when it is needed:
+# `transforms.ToTensor()` gives values in $[0, 1]$, and `transforms.Normalize(mean, std)` then
+# subtracts the mean pixel value of MNIST (0.1307) and divides by the standard deviation (0.3081), so
+# that the inputs have mean about 0 and standard deviation about 1. Inputs on that scale keep the
+# first layer's outputs at a sensible size, which makes gradient descent better behaved.
+
+# %% [markdown] lang="zh"
+# ## 1. 数据：常规做法
+#
+# torchvision 的常规数据管道在每次用到一张图片时才把它变成张量：`transforms.ToTensor()` 得到取值在
+# $[0, 1]$ 的张量，`transforms.Normalize(mean, std)` 再减去 MNIST 像素的均值（0.1307）、除以标准差（0.3081），
+# 使输入的均值约为 0、标准差约为 1。输入处在这样的尺度上，第一层的输出大小就比较合适，梯度下降也更稳定。
+
+# %%
+MEAN, STD = 0.1307, 0.3081
+BATCH_SIZE = 128
+
+transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize((MEAN,), (STD,))])
+train_set = datasets.MNIST(helper.data_root(), train=True, download=False, transform=transform)
+loader = DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=True, generator=generator)
+
+images, labels = next(iter(loader))
+print("images:", tuple(images.shape), images.dtype, " labels:", tuple(labels.shape), labels.dtype)
+print(f"pixel values: mean {images.mean():.3f}, std {images.std():.3f}, "
+      f"min {images.min():.3f}, max {images.max():.3f}")
+
+# %% [markdown] lang="en"
+# ## 2. Model, loss, optimizer
+#
+# The model is a multi-layer perceptron, 784 → 256 → 128 → 10, with ReLU activations. `nn.Flatten()`
+# turns each `(1, 28, 28)` image into 784 numbers, so the model takes batches straight from the loader.
+#
+# Before the last layer sits a **Dropout** layer. During training, `nn.Dropout(0.2)` sets a random 20%
+# of its inputs to zero (a fresh choice for every batch) and multiplies the others by $1/0.8$ so that
+# the average stays the same. The network cannot rely on any single hidden unit, which makes it
+# generalise better. When we *use* the model, we want all units and no randomness, so Dropout must
+# then do nothing. A model therefore has two modes:
+#
+# * `model.train()`: training mode, Dropout active (the mode a new model starts in);
+# * `model.eval()`: evaluation mode, Dropout switched off.
+#
+# The mode is a flag, `model.training`, that each layer reads in its `forward`. Dropout and BatchNorm
+# (a later lesson) are the common layers that care; `Linear` and `ReLU` ignore it.
+#
+# The optimizer is SGD with **momentum** 0.9: it keeps a running sum of past gradients and steps
+# along that. The next lesson takes momentum apart; here, note only that on the very first step it is
+# the same as plain SGD, $p \leftarrow p - \text{lr} \cdot \nabla_p L$.
+
+# %% [markdown] lang="zh"
+# ## 2. 模型、损失函数、优化器
+#
+# 模型是一个多层感知机：784 → 256 → 128 → 10，激活函数用 ReLU。`nn.Flatten()` 把每张 `(1, 28, 28)`
+# 的图片展平成 784 个数，这样模型可以直接接收 DataLoader 给出的批次。
+#
+# 最后一层之前有一个 **Dropout** 层。训练时，`nn.Dropout(0.2)` 随机把 20% 的输入置为 0（每个批次都重新随机选择），
+# 并把其余的输入乘以 $1/0.8$，使平均值保持不变。这样网络就不能依赖某一个隐藏单元，泛化能力会更好。
+# 而在*使用*模型时，我们希望所有单元都参与、结果没有随机性，这时 Dropout 就应该什么都不做。所以模型有两种模式：
+#
+# * `model.train()`：训练模式，Dropout 生效（新建的模型默认处于这种模式）；
+# * `model.eval()`：评估模式，Dropout 关闭。
+#
+# 模式其实就是一个标志 `model.training`，每一层在自己的 `forward` 里读取它。常见的会受它影响的层是 Dropout
+# 和 BatchNorm（后面的课会讲）；`Linear` 和 `ReLU` 不受影响。
+#
+# 优化器是带**动量**（momentum）0.9 的 SGD：它把过去的梯度累积起来，沿着累积的方向走。下一课会详细拆解动量；
+# 这里只需要知道，在第一步时它和普通 SGD 完全一样：$p \leftarrow p - \text{lr} \cdot \nabla_p L$。
+
+# %%
+LR, MOMENTUM = 0.05, 0.9
+
+
+def make_model():
+    """A fresh MLP 784 → 256 → 128 → 10 with ReLU, and Dropout before the last layer, on `device`."""
+    return nn.Sequential(
+        nn.Flatten(),  # (B, 1, 28, 28) -> (B, 784)
+        nn.Linear(784, 256), nn.ReLU(),
+        nn.Linear(256, 128), nn.ReLU(),
+        nn.Dropout(0.2),
+        nn.Linear(128, 10),  # (B, 10): one logit per digit
+    ).to(device)
+
+
+model = make_model()
+criterion = nn.CrossEntropyLoss()
+optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+print(model)
+print(f"{sum(p.numel() for p in model.parameters()):,} parameters; training mode: {model.training}")
+
+# %% [markdown] lang="en"
+# ## 3. One training step, line by line
+#
+# We take the batch of 128 images from above and move it to the device. To see what one step does, we
+# watch three weights of the first layer: `model[1].weight` has shape `(256, 784)`, one row per hidden
+# unit and one column per pixel; we pick hidden unit 0 and pixels 405 to 407 (the middle of the image).
+#
+# We also measure the loss on this batch before and after the step. To compare the two fairly we
+# switch Dropout off with `model.eval()`, and since the measurement needs no gradients we wrap it in
+# `torch.no_grad()` (more on both below and in section 5).
+
+# %% [markdown] lang="zh"
+# ## 3. 一步训练，逐行拆解
+#
+# 我们拿上面那一批 128 张图片，把它移到 device 上。为了看清一步训练到底做了什么，我们盯住第一层的三个权重：
+# `model[1].weight` 的形状是 `(256, 784)`，每行对应一个隐藏单元，每列对应一个像素；我们选隐藏单元 0
+# 和第 405 到 407 个像素（图片正中间）。
+#
+# 我们还要在这一步前后分别测一次这个批次上的损失。为了公平比较，用 `model.eval()` 关掉 Dropout；
+# 测量时不需要梯度，所以放在 `torch.no_grad()` 里（下文和第 5 节还会再讲这两者）。
+
+# %%
+images, labels = images.to(device), labels.to(device)
+first_layer = model[1]
+# [en] Hidden unit 0, pixels 405..407.
+# [zh] 隐藏单元 0，像素 405..407。
+WATCH = (0, slice(405, 408))
+
+
+def loss_on_batch():
+    """The loss on this batch, with Dropout off and without recording gradients."""
+    model.eval()
+    with torch.no_grad():
+        return criterion(model(images), labels).item()
+
+
+def show(values):
+    """A few numbers with six decimals, so that small changes are visible."""
+    return "  ".join(f"{v:+.6f}" for v in values.tolist())
+
+
+loss_before = loss_on_batch()
+weights_before = first_layer.weight[WATCH].detach().clone()
+print(f"loss on this batch: {loss_before:.4f}")
+print("weights:", show(weights_before))
+# [en] None: no backward pass has run yet.
+# [zh] None：还没有做过反向传播。
+print("their gradient:", first_layer.weight.grad)
+
+# %% [markdown] lang="en"
+# Now the training step up to the backward pass, one job per line:
+#
+# * `model.train()`: training mode, so Dropout is active (we just left it in eval mode);
+# * `optimizer.zero_grad()`: `backward()` **adds** to each parameter's `.grad`, it never overwrites
+#   it; without this line the step would use the sum of this batch's gradient and all earlier ones.
+#   (It sets the `.grad` of every parameter the optimizer holds back to `None`.)
+# * `outputs = model(images)`: the forward pass, logits of shape `(128, 10)`; autograd records every
+#   operation on the way, so that it can go back through them;
+# * `loss = criterion(outputs, labels)`: one number, the mean cross-entropy over the 128 images;
+# * `loss.backward()`: walks the recorded graph backwards and stores $\partial L / \partial p$ in
+#   `p.grad` for every parameter $p$.
+
+# %% [markdown] lang="zh"
+# 下面是一步训练中直到反向传播为止的部分，每一行只做一件事：
+#
+# * `model.train()`：切到训练模式，让 Dropout 生效（刚才我们把它留在了评估模式）；
+# * `optimizer.zero_grad()`：`backward()` 会把梯度**累加**到每个参数的 `.grad` 上，而不是覆盖它；
+#   少了这一行，这一步用的就是本批次的梯度加上之前所有批次梯度的总和。
+#   （它把优化器管理的每个参数的 `.grad` 重新设为 `None`。）
+# * `outputs = model(images)`：前向传播，得到形状为 `(128, 10)` 的 logits；autograd 会把沿途的每个运算都记录下来，
+#   以便之后反向走回去；
+# * `loss = criterion(outputs, labels)`：一个数，即 128 张图片交叉熵的平均值；
+# * `loss.backward()`：沿着记录下来的计算图反向走一遍，把 $\partial L / \partial p$ 存进每个参数 $p$ 的 `p.grad`。
+
+# %%
+model.train()
+optimizer.zero_grad()
+outputs = model(images)
+loss = criterion(outputs, labels)
+loss.backward()
+
+print("outputs:", tuple(outputs.shape), " loss:", round(loss.item(), 4))
+print("gradient of the weights:", show(first_layer.weight.grad[WATCH]))
+print("gradient shape:", tuple(first_layer.weight.grad.shape), "= weight shape", tuple(first_layer.weight.shape))
+
+# %% [markdown] lang="en"
+# Every parameter now has a gradient of its own shape. A positive gradient means "increasing this
+# weight would increase the loss", so the step will decrease it, and the other way round.
+#
+# (The loss printed here is a little different from the one measured before: it was computed in
+# training mode, with Dropout switching off a random 20% of the last hidden units.)
+#
+# The fifth line, `optimizer.step()`, changes every parameter in place. On this first step it
+# computes $p \leftarrow p - \text{lr} \cdot p.\text{grad}$ with lr = 0.05; we check that by hand.
+
+# %% [markdown] lang="zh"
+# 现在每个参数都有了一个和自己形状相同的梯度。梯度为正，表示“增大这个权重会让损失变大”，所以这一步会减小它；
+# 梯度为负则相反。
+#
+# （这里打印的损失和之前测的略有不同：它是在训练模式下算的，Dropout 随机关掉了最后一个隐藏层中 20% 的单元。）
+#
+# 第五行 `optimizer.step()` 原地修改每个参数。在第一步，它计算的是 $p \leftarrow p - \text{lr} \cdot p.\text{grad}$，
+# 其中 lr = 0.05；我们来手算核对一下。
+
+# %%
+gradient = first_layer.weight.grad[WATCH].clone()
+optimizer.step()
+weights_after = first_layer.weight[WATCH].detach()
+
+print("before:          ", show(weights_before))
+print("gradient:        ", show(gradient))
+print("after:           ", show(weights_after))
+print("before - lr*grad:", show(weights_before - LR * gradient))
+print("the same:", torch.allclose(weights_after, weights_before - LR * gradient))
+
+loss_after = loss_on_batch()
+print(f"loss on this batch: {loss_before:.4f} -> {loss_after:.4f}")
+
+# %% [markdown] lang="en"
+# One step made the loss on this batch a little smaller. That is all training is: many small steps,
+# each one downhill for the batch it sees.
+#
+# **Think:** the step lowered the loss on *this* batch. Would you expect it to lower the loss on a
+# different batch too? Why, and why by less?
+#
+# **Eval mode is not the same as no gradients.** `model.eval()` only changes how layers such as Dropout
+# behave; autograd keeps recording. `torch.no_grad()` is what stops the recording. And gradients
+# accumulate: run `backward()` twice without `zero_grad()` and `.grad` holds the sum (in eval mode
+# both passes compute the same gradient, so the sum is exactly twice the first):
+
+# %% [markdown] lang="zh"
+# 一步训练让这个批次上的损失小了一点。训练就是这么回事：走很多小步，每一步都在它看到的那个批次上“下坡”。
+#
+# **想一想：** 这一步降低了*这个*批次上的损失。你觉得它也会降低另一个批次上的损失吗？为什么？为什么降得更少？
+#
+# **评估模式不等于不求梯度。** `model.eval()` 只改变 Dropout 这类层的行为，autograd 照样记录计算图；
+# 真正停止记录的是 `torch.no_grad()`。另外，梯度是会累加的：不调用 `zero_grad()` 连续做两次 `backward()`，
+# `.grad` 里存的就是两次的和（在评估模式下两次算出的梯度完全相同，所以和正好是第一次的两倍）：
+
+# %%
+model.eval()
+optimizer.zero_grad()
+criterion(model(images), labels).backward()
+once = first_layer.weight.grad[WATCH].clone()
+# [en] No zero_grad() in between:
+# [zh] 中间没有调用 zero_grad()：
+criterion(model(images), labels).backward()
+print("after one backward: ", show(once))
+print("after two backwards:", show(first_layer.weight.grad[WATCH]))
+optimizer.zero_grad()
+
+# %% [markdown] lang="en"
+# ## 4. Exercise 1 (3 points): `train_epoch`
+#
+# One **epoch** is one pass over the whole training set, batch after batch. Write
+# `train_epoch(model, loader, criterion, optimizer, device)`, which trains `model` for one epoch:
+#
+# 1. put the model in training mode (it may arrive in eval mode, e.g. right after an evaluation);
+# 2. loop over `loader` once; move each batch (`inputs` and `labels`) to `device` first;
+# 3. for each batch: `zero_grad` → forward → loss with `criterion` → `backward` → `step`;
+# 4. return the **mean loss per sample** over the epoch, as a Python `float`.
+#
+# What "mean loss per sample" means precisely: `criterion` returns the mean loss over the batch, so
+# multiply each batch's `loss.item()` by its batch size, add these up over the epoch and divide by
+# the number of samples:
+#
+# $$\bar L = \frac{\sum_{\text{batches } b} L_b \cdot n_b}{\sum_b n_b}.$$
+#
+# Take $L_b$ as computed in that step (before `step()` changes the weights). The last batch is often
+# smaller (60,000 = 468 · 128 + 96), so neither the last batch's loss nor the plain mean of the batch
+# losses is the answer. Use `loss.item()`: it turns the 0-dimensional loss tensor into a Python number
+# (and adding up the tensors themselves would keep every batch's graph alive in memory).
+#
+# The check cell watches your loop closely: it starts the model in eval mode, hands you batches that
+# know whether they were moved, compares the weights after your epoch with a correct epoch from the same
+# start, and tells you which mistake it sees.
+
+# %% [markdown] lang="zh"
+# ## 4. 练习 1（3 分）：`train_epoch`
+#
+# 一个**轮次（epoch）**就是把整个训练集按批次完整过一遍。请实现 `train_epoch(model, loader, criterion, optimizer, device)`，
+# 把 `model` 训练一个轮次：
+#
+# 1. 把模型切到训练模式（传进来的模型可能处于评估模式，比如刚做完一次评估）；
+# 2. 把 `loader` 遍历一遍；每个批次（`inputs` 和 `labels`）都先移到 `device` 上；
+# 3. 对每个批次：`zero_grad` → 前向传播 → 用 `criterion` 计算损失 → `backward` → `step`；
+# 4. 以 Python `float` 返回这一轮中**每个样本的平均损失**。
+#
+# “每个样本的平均损失”的准确含义：`criterion` 返回的是一个批次上的平均损失，所以要把每个批次的 `loss.item()`
+# 乘以该批次的大小，在整个轮次上累加，再除以样本总数：
+#
+# $$\bar L = \frac{\sum_{\text{批次 } b} L_b \cdot n_b}{\sum_b n_b}.$$
+#
+# 其中 $L_b$ 取该步中算出的损失（即 `step()` 修改权重之前的值）。最后一个批次往往更小（60,000 = 468 · 128 + 96），
+# 所以最后一个批次的损失、或者各批次损失的简单平均，都不是正确答案。请用 `loss.item()`：它把 0 维的损失张量变成
+# Python 数字（如果直接把张量加起来，每个批次的计算图都会一直占着内存）。
+#
+# 检查单元格会仔细观察你的循环：它让模型从评估模式开始，给你的批次会“记得”自己有没有被移到 device 上，
+# 并且从同样的初始权重出发，把你训练一轮后的权重和正确的结果比较，然后告诉你它发现了哪种错误。
+
+# %% solution="train_epoch"
+def train_epoch(model, loader, criterion, optimizer, device):
+    """Train `model` for one epoch over `loader`; return the mean loss per sample (a float)."""
+    ### BEGIN SOLUTION
+    model.train()
+    total_loss, n_samples = 0.0, 0
+    for inputs, labels in loader:
+        inputs, labels = inputs.to(device), labels.to(device)
+        optimizer.zero_grad()
+        outputs = model(inputs)
+        loss = criterion(outputs, labels)
+        loss.backward()
+        optimizer.step()
+        total_loss += loss.item() * len(labels)
+        n_samples += len(labels)
+    return total_loss / n_samples
+    ### END SOLUTION
+
+
+# %% tests="test_train_epoch" points=3
+from helper.checks.train_epoch import check_train_epoch
+
+check_train_epoch(train_epoch)
+### BEGIN HIDDEN TESTS
+from autograder.exercises.train_epoch import hidden_tests
+
+hidden_tests(train_epoch)
+### END HIDDEN TESTS
+
+# %% [markdown] lang="en"
+# ## 5. Exercise 2 (2 points): `evaluate`
+#
+# To know how good the model is, we measure its **accuracy** on images it has not trained on: the
+# fraction of images whose predicted class, the index of the largest logit (`outputs.argmax(dim=1)`),
+# equals the label. Write `evaluate(model, loader, device)`:
+#
+# 1. put the model in evaluation mode (`model.eval()`): Dropout off, so the answer is not random;
+# 2. switch off gradient tracking with `with torch.no_grad():` around the loop: evaluation never calls
+#    `backward()`, and without a graph to record the forward pass is faster and needs less memory;
+# 3. loop over `loader` once, moving each batch to `device`, and count the right predictions;
+# 4. return the number of right predictions divided by the number of samples, a Python `float` in
+#    $[0, 1]$ (again: not the last batch's accuracy, not the plain mean of the batch accuracies).
+
+# %% [markdown] lang="zh"
+# ## 5. 练习 2（2 分）：`evaluate`
+#
+# 要知道模型好不好，就要在它没有训练过的图片上测**准确率**：预测类别（最大 logit 的下标，`outputs.argmax(dim=1)`）
+# 与标签相同的图片所占的比例。请实现 `evaluate(model, loader, device)`：
+#
+# 1. 把模型切到评估模式（`model.eval()`）：关掉 Dropout，结果才不带随机性；
+# 2. 用 `with torch.no_grad():` 包住循环，关闭梯度追踪：评估时从不调用 `backward()`，不记录计算图，
+#    前向传播更快，占用的内存也更少；
+# 3. 把 `loader` 遍历一遍，每个批次先移到 `device` 上，统计预测正确的个数；
+# 4. 返回预测正确的个数除以样本总数，是一个在 $[0, 1]$ 之间的 Python `float`
+#    （同样：不是最后一个批次的准确率，也不是各批次准确率的简单平均）。
+
+# %% solution="evaluate"
+def evaluate(model, loader, device):
+    """The accuracy of `model` over all samples of `loader`, a float in [0, 1]."""
+    ### BEGIN SOLUTION
+    model.eval()
+    correct, total = 0, 0
+    with torch.no_grad():
+        for inputs, labels in loader:
+            inputs, labels = inputs.to(device), labels.to(device)
+            predictions = model(inputs).argmax(dim=1)
+            correct += (predictions == labels).sum().item()
+            total += len(labels)
+    return correct / total
+    ### END SOLUTION
+
+
+# %% tests="test_evaluate" points=2
+from helper.checks.evaluate import check_evaluate
+
+check_evaluate(evaluate)
+### BEGIN HIDDEN TESTS
+from autograder.exercises.evaluate import hidden_tests
+
+hidden_tests(evaluate)
+### END HIDDEN TESTS
+
+# %% [markdown] lang="en"
+# ## 6. Faster data: decode once, keep the tensors
+#
+# The pipeline of section 1 works, but look at what it does for **every image in every epoch**: it
+# takes the stored bytes, builds a PIL image, converts it to a float tensor (`ToTensor`), normalises
+# it, and finally the DataLoader stacks 128 of these small tensors into a batch. That is a lot of
+# Python work per image, and on a CPU it usually costs more than the training step itself.
+#
+# MNIST is small: all 60,000 images as float32 take 188 MB. So we do the conversion **once**:
+# `helper.load_tensors("MNIST", device=device)` returns all images as one tensor of shape
+# `(60000, 1, 28, 28)` in $[0, 1]$ and the labels as one tensor of shape `(60000,)`; we normalise
+# them in a single operation. A `TensorDataset` then only has to index into these tensors. With a GPU,
+# `device=device` puts the whole data set on the GPU, so no batch is ever copied during training.
+#
+# Let's time one epoch of your `train_epoch` on the first 2,560 training images through each loader.
+
+# %% [markdown] lang="zh"
+# ## 6. 更快的数据：只解码一次，把张量留在内存里
+#
+# 第 1 节的数据管道能用，但看看它对**每个轮次里的每一张图片**都做了什么：取出存储的字节，构造一个 PIL 图片，
+# 转换成浮点张量（`ToTensor`），做归一化，最后 DataLoader 再把 128 个小张量堆叠成一个批次。
+# 每张图片都要执行大量 Python 代码，在 CPU 上这通常比训练本身还要费时间。
+#
+# MNIST 很小：60,000 张图片用 float32 存储只占 188 MB。所以我们只做**一次**转换：
+# `helper.load_tensors("MNIST", device=device)` 把所有图片作为一个形状为 `(60000, 1, 28, 28)`、取值在 $[0, 1]$
+# 的张量返回，标签则是一个形状为 `(60000,)` 的张量；归一化也只需一次运算。之后 `TensorDataset` 只需在这些张量里做索引。
+# 如果有 GPU，`device=device` 会把整个数据集放到 GPU 上，训练时就再也不用复制任何批次了。
+#
+# 我们用你的 `train_epoch`，分别通过两种 DataLoader 在前 2,560 张训练图片上训练一轮，看看各要多久。
+
+# %%
+train_images, train_labels = helper.load_tensors("MNIST", train=True, device=device)
+test_images, test_labels = helper.load_tensors("MNIST", train=False, device=device)
+train_images = (train_images - MEAN) / STD
+test_images = (test_images - MEAN) / STD
+print("train:", tuple(train_images.shape), train_images.dtype, train_images.device,
+      " test:", tuple(test_images.shape))
+
+SLICE = 2560
+pipeline_loader = DataLoader(Subset(train_set, range(SLICE)), batch_size=BATCH_SIZE, shuffle=True,
+                             generator=generator)
+tensor_loader = DataLoader(TensorDataset(train_images[:SLICE], train_labels[:SLICE]), batch_size=BATCH_SIZE,
+                           shuffle=True, generator=generator)
+
+
+def seconds_for_one_epoch(loader):
+    scratch = make_model()
+    scratch_optimizer = torch.optim.SGD(scratch.parameters(), lr=LR, momentum=MOMENTUM)
+    start = time.perf_counter()
+    train_epoch(scratch, loader, criterion, scratch_optimizer, device)
+    if device.type == "cuda":
+        # [en] GPU work runs asynchronously: wait for it before reading the clock.
+        # [zh] GPU 上的运算是异步执行的：读时钟之前要先等它做完。
+        torch.cuda.synchronize()
+    return time.perf_counter() - start
+
+
+pipeline_seconds = seconds_for_one_epoch(pipeline_loader)
+tensor_seconds = seconds_for_one_epoch(tensor_loader)
+scale = len(train_set) / SLICE
+print(f"torchvision pipeline: {pipeline_seconds:.2f} s for {SLICE} images "
+      f"-> about {pipeline_seconds * scale:.0f} s per epoch of 60,000")
+print(f"tensors in memory:    {tensor_seconds:.2f} s for {SLICE} images "
+      f"-> about {tensor_seconds * scale:.1f} s per epoch of 60,000")
+print(f"{pipeline_seconds / tensor_seconds:.0f} times faster")
+
+# %% [markdown] lang="en"
+# On a CPU the tensors are typically five to ten times faster (the exact numbers depend on the machine
+# and on what else it is doing). Same model, same training step: the difference is all in
+# preparing the data. The pipeline is still the right tool when a data set does not fit in memory, or
+# when every epoch should see *differently* transformed images (random crops, flips: data
+# augmentation, in a later lesson).
+
+# %% [markdown] lang="zh"
+# 在 CPU 上，用内存中的张量通常要快五到十倍（具体数字取决于机器，以及机器当时还在忙些什么）。
+# 模型相同、训练步骤相同，差别完全来自数据准备。当数据集放不进内存，或者希望每个轮次看到*不同*变换后的图片时
+# （随机裁剪、翻转，即数据增强，后面的课会讲），数据管道仍然是合适的工具。
+
+# %% [markdown] lang="en"
+# ## 7. The training loop
+#
+# Everything together. Each epoch trains once over the 60,000 training images (shuffled anew every
+# epoch by the seeded `generator`), then measures:
+#
+# * the test loss and accuracy, in eval mode and without gradients (the 10,000 test images fit in one
+#   forward pass, so the loss needs no loader);
+# * the training accuracy, on the first 10,000 training images only, which is enough and saves time.
+#
+# One more ingredient: a **learning-rate schedule**. `CosineAnnealingLR` lowers the learning rate after
+# every epoch along half a cosine, from 0.05 down to 0: large steps while the weights are far from
+# good, small ones at the end so that they settle instead of bouncing around. The progress bar shows
+# the epochs as they finish.
+
+# %% [markdown] lang="zh"
+# ## 7. 训练循环
+#
+# 把所有部分组合起来。每个轮次先在 60,000 张训练图片上训练一遍（由设了种子的 `generator` 在每个轮次重新打乱顺序），然后测量：
+#
+# * 测试集上的损失和准确率，在评估模式下、不求梯度（10,000 张测试图片一次前向传播就能算完，所以计算损失不需要 DataLoader）；
+# * 训练集上的准确率，只用前 10,000 张训练图片来测，这就够了，还能节省时间。
+#
+# 还有一个新东西：**学习率调度**。`CosineAnnealingLR` 在每个轮次结束后按半个余弦曲线降低学习率，从 0.05 一直降到 0：
+# 权重离好的解还远时步子迈大一些，最后步子变小，让权重稳定下来，而不是来回震荡。进度条会显示已经完成的轮次。
+
+# %%
+EPOCHS = 5
+generator = helper.seed_everything(0)
+model = make_model()
+optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
+scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=EPOCHS)
+
+train_loader = DataLoader(TensorDataset(train_images, train_labels), batch_size=BATCH_SIZE, shuffle=True,
+                          generator=generator)
+train_eval_loader = DataLoader(TensorDataset(train_images[:10000], train_labels[:10000]), batch_size=1000)
+test_loader = DataLoader(TensorDataset(test_images, test_labels), batch_size=1000)
+
+history = {"train_loss": [], "test_loss": [], "train_acc": [], "test_acc": []}
+start = time.perf_counter()
+epochs = helper.progress(range(1, EPOCHS + 1), desc="epochs")
+for epoch in epochs:
+    train_loss = train_epoch(model, train_loader, criterion, optimizer, device)
+    # [en] The next epoch uses a smaller learning rate.
+    # [zh] 下一个轮次使用更小的学习率。
+    scheduler.step()
+
+    model.eval()
+    with torch.no_grad():
+        test_loss = criterion(model(test_images), test_labels).item()
+    history["train_loss"].append(train_loss)
+    history["test_loss"].append(test_loss)
+    history["train_acc"].append(evaluate(model, train_eval_loader, device))
+    history["test_acc"].append(evaluate(model, test_loader, device))
+    epochs.set_postfix(train_loss=f"{train_loss:.4f}", test_acc=f"{history['test_acc'][-1]:.4f}")
+training_seconds = time.perf_counter() - start
+
+test_accuracy = history["test_acc"][-1]
+print(f"test accuracy after {EPOCHS} epochs: {test_accuracy:.4f} ({training_seconds:.1f} s of training on {device})")
+helper.plot_history(history);
+
+# %% [markdown] lang="en"
+# Read the curves:
+#
+# * the training loss (averaged over each epoch while the weights were still changing, with Dropout on)
+#   falls fast, then slowly;
+# * the test loss is *lower* than the training loss at first: it is measured at the end of the epoch,
+#   by the improved model, and without Dropout;
+# * later the training accuracy climbs above the test accuracy, and the test loss levels off: the
+#   model starts to fit details of its training images that do not carry over to new ones (the
+#   beginning of over-fitting, a topic of its own).
+#
+# The cell below stops the notebook if the accuracy falls under 98%, so a change that breaks training
+# cannot go unnoticed.
+
+# %% [markdown] lang="zh"
+# 看看这些曲线：
+#
+# * 训练损失（在每个轮次中取平均，当时权重还在变化，而且 Dropout 是开着的）先是快速下降，然后变慢；
+# * 一开始测试损失反而*低于*训练损失：它是在轮次结束时由已经变好的模型测出的，并且没有 Dropout；
+# * 之后训练准确率升到了测试准确率之上，测试损失也趋于平稳：模型开始记住训练图片中那些无法推广到新图片的细节
+#   （这是过拟合的开端，后面会专门讨论）。
+#
+# 下面的单元格会在准确率低于 98% 时让笔记本报错停下，这样任何破坏了训练的改动都不会被忽略。
+
+# %%
+assert test_accuracy >= 0.98, f"test accuracy {test_accuracy:.4f} is below 0.98: has the training loop changed?"
+print(f"test accuracy {test_accuracy:.2%} ≥ 98%")
+
+# %% [markdown] lang="en"
+# What does it still get wrong? Here are some of the test images the trained model misclassifies
+# (title: *prediction (true label)*). Many are hard to read for a human too.
+
+# %% [markdown] lang="zh"
+# 它还会认错哪些数字？下面是训练好的模型分错的一部分测试图片（标题是“预测（真实标签）”）。
+# 其中不少连人也很难认出来。
+
+# %%
+model.eval()
+with torch.no_grad():
+    predictions = model(test_images).argmax(dim=1)
+wrong = (predictions != test_labels).nonzero().flatten()[:16]
+print(f"{int((predictions != test_labels).sum())} of {len(test_labels)} test images are misclassified")
+helper.show_batch(test_images[wrong], test_labels[wrong], classes="mnist", predictions=predictions[wrong]);
+
+# %% [markdown] lang="en"
+# ## Questions to think about
+#
+# 1. Swap two lines of the training step: call `optimizer.step()` before `loss.backward()`. What does
+#    each step then use, and what happens to the weights? (Remember: right after `zero_grad()` every
+#    `.grad` is `None`.)
+# 2. Your `train_epoch` returns the mean loss over the epoch while the weights were changing. Why is it
+#    not the loss of the final model on the training set? Would that number be larger or smaller?
+# 3. Why does the evaluation need `model.eval()` *and* `torch.no_grad()`? What goes wrong with only one of
+#    them?
+# 4. With the torchvision pipeline, how long would these 5 epochs take on your machine, according to the
+#    timing in section 6?
+#
+# **Next:** momentum. What exactly does `momentum=0.9` do to each step, and why does it help so much?
+
+# %% [markdown] lang="zh"
+# ## 思考题
+#
+# 1. 把训练步骤中的两行对调：先调用 `optimizer.step()`，再调用 `loss.backward()`。这样每一步用的是什么梯度？
+#    权重会怎样变化？（别忘了：刚调用完 `zero_grad()` 时，每个 `.grad` 都是 `None`。）
+# 2. 你的 `train_epoch` 返回的是整个轮次中、权重一直在变化时的平均损失。为什么它不等于最终模型在训练集上的损失？
+#    后者会更大还是更小？
+# 3. 为什么评估时既需要 `model.eval()`，*又*需要 `torch.no_grad()`？只用其中一个会出什么问题？
+# 4. 如果用 torchvision 的数据管道，按第 6 节的计时，这 5 个轮次在你的机器上要花多长时间？
+#
+# **下一课：** 动量。`momentum=0.9` 到底对每一步做了什么？为什么它的效果这么好？
