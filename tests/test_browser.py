@@ -96,7 +96,8 @@ def page(browser, request):
 
 
 def open_notebook(page, base_url: str, path: str) -> None:
-    page.goto(f"{base_url}/lab/tree/{path}?token={TOKEN}")
+    """Open ``path`` in a fresh layout (``reset``: no tabs restored from earlier tests)."""
+    page.goto(f"{base_url}/lab/tree/{path}?reset&token={TOKEN}")
     page.get_by_text("Python 3 (ipykernel) | Idle").wait_for(timeout=120_000)
 
 
@@ -210,6 +211,7 @@ def test_training_progress_bar_renders_as_a_widget(lab, page):
 def test_student_assignment_list_shows_and_fetches_released_lessons(lab, page):
     open_notebook(page, lab["en"], "01_softmax_en/softmax.ipynb")
     menu(page, "Nbgrader", "Assignment List")
+    page.locator(".lm-TabBar-tab", has_text="Assignments").click()
     page.locator("#released_assignments_list .list_item", has_text="01_softmax_en").wait_for()
     released = page.locator("#released_assignments_list .list_item", has_text="01_softmax_zh")
     released.wait_for()
