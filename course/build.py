@@ -48,30 +48,29 @@ def select(names: list[str]) -> list[Lesson]:
     return [lesson for lesson in lessons if not names or lesson.name in names]
 
 
-def write_sources(lessons: list[Lesson], course_root: Path) -> list[str]:
-    """Write ``source/<assignment>/<notebook>`` for every lesson and language; return the assignments."""
-    assignments = []
+def write_sources(lessons: list[Lesson], course_root: Path) -> dict[str, bool]:
+    """Write ``source/<assignment>/<notebook>`` for every lesson and language.
+
+    Returns {assignment: whether its source changed}; an unchanged notebook is not rewritten.
+    """
+    changed = {}
     for lesson in lessons:
         for language in LANGUAGES:
             assignment = lesson.assignment(language)
             target = course_root / "source" / assignment / lesson.notebook_name
             text = to_text(render(lesson, language))
-            if not target.is_file() or target.read_text(encoding="utf-8") != text:
+            changed[assignment] = not target.is_file() or target.read_text(encoding="utf-8") != text
+            if changed[assignment]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
                 print(f"source/{assignment}/{lesson.notebook_name}: written")
-            assignments.append(assignment)
-    return assignments
+    return changed
 
 
-def release_is_stale(assignment: str, course_root: Path) -> bool:
-    """Whether any release notebook of ``assignment`` is missing or older than its source."""
-    sources = sorted((course_root / "source" / assignment).glob("*.ipynb"))
-    for source in sources:
-        released = course_root / "release" / assignment / source.name
-        if not released.is_file() or released.stat().st_mtime < source.stat().st_mtime:
-            return True
-    return not sources
+def release_is_missing(assignment: str, course_root: Path) -> bool:
+    """Whether a source notebook of ``assignment`` has no release notebook beside it."""
+    sources = (course_root / "source" / assignment).glob("*.ipynb")
+    return any(not (course_root / "release" / assignment / source.name).is_file() for source in sources)
 
 
 def generate_assignment(assignment: str, course_root: Path) -> None:
