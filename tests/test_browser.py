@@ -163,7 +163,12 @@ def test_student_runs_the_lesson_answers_the_exercise_and_validates(lab, page):
     page.screenshot(path=ARTIFACTS / "2-answer-passes-its-check.png")
 
     page.keyboard.press("Control+S")
-    page.get_by_text("Saving completed").or_(page.locator(".jp-mod-dirty")).first.wait_for(timeout=10_000)
+    overwrite = page.get_by_role("button", name="Overwrite")  # Lab asks if it thinks the file changed on disk
+    saved = page.locator(".jp-mod-dirty")
+    overwrite.or_(page.get_by_text("Saving completed")).first.wait_for(timeout=30_000)
+    if overwrite.is_visible():
+        overwrite.click()
+    saved.wait_for(state="detached", timeout=30_000)
     page.locator("jp-button[title='Validate Assignment'], button[title='Validate Assignment']").first.click()
     page.get_by_text("Success! Your notebook passes all the tests.").wait_for(timeout=180_000)
     page.screenshot(path=ARTIFACTS / "3-validate-succeeds.png")
