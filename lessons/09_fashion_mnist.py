@@ -520,7 +520,7 @@ hidden_tests(build_model, fit)
 # | layer | output shape |
 # |---|---|
 # | input | `(N, 1, 28, 28)` |
-# | `Conv2d(1, 16, 5, stride=2, padding=2)` → `BatchNorm2d` → ReLU | `(N, 16, 14, 14)` |
+# | `Conv2d(1, 16, 3, stride=2, padding=1)` → `BatchNorm2d` → ReLU | `(N, 16, 14, 14)` |
 # | `Conv2d(16, 32, 3, stride=2, padding=1)` → `BatchNorm2d` → ReLU | `(N, 32, 7, 7)` |
 # | `Flatten` → `Linear(1568, 128)` → ReLU | `(N, 128)` |
 # | `Linear(128, 10)` | `(N, 10)` |
@@ -529,7 +529,7 @@ hidden_tests(build_model, fit)
 #
 # * **strided convolutions instead of pooling**: with `stride=2` a convolution computes its output
 #   only at every other pixel, so each one halves the height and width (output size
-#   $\lfloor (28 + 2 \cdot 2 - 5) / 2 \rfloor + 1 = 14$, then $\lfloor (14 + 2 - 3) / 2 \rfloor + 1 = 7$)
+#   $\lfloor (28 + 2 - 3) / 2 \rfloor + 1 = 14$, then $\lfloor (14 + 2 - 3) / 2 \rfloor + 1 = 7$)
 #   at a quarter of the cost of the same convolution followed by a 2 × 2 pooling;
 # * **batch normalisation** after each convolution keeps the activations of every channel well
 #   scaled during training, which allows a high learning rate;
@@ -547,7 +547,7 @@ hidden_tests(build_model, fit)
 # | 层 | 输出形状 |
 # |---|---|
 # | 输入 | `(N, 1, 28, 28)` |
-# | `Conv2d(1, 16, 5, stride=2, padding=2)` → `BatchNorm2d` → ReLU | `(N, 16, 14, 14)` |
+# | `Conv2d(1, 16, 3, stride=2, padding=1)` → `BatchNorm2d` → ReLU | `(N, 16, 14, 14)` |
 # | `Conv2d(16, 32, 3, stride=2, padding=1)` → `BatchNorm2d` → ReLU | `(N, 32, 7, 7)` |
 # | `Flatten` → `Linear(1568, 128)` → ReLU | `(N, 128)` |
 # | `Linear(128, 10)` | `(N, 10)` |
@@ -555,7 +555,7 @@ hidden_tests(build_model, fit)
 # 有三个选择让它训练得又快又顺利：
 #
 # * **用步幅卷积代替池化**：设置 `stride=2` 后，卷积只在每隔一个像素的位置上计算输出，所以每经过一层，高和宽都减半
-#   （输出尺寸为 $\lfloor (28 + 2 \cdot 2 - 5) / 2 \rfloor + 1 = 14$，然后是 $\lfloor (14 + 2 - 3) / 2 \rfloor + 1 = 7$），
+#   （输出尺寸为 $\lfloor (28 + 2 - 3) / 2 \rfloor + 1 = 14$，然后是 $\lfloor (14 + 2 - 3) / 2 \rfloor + 1 = 7$），
 #   计算量只有“同样的卷积再接 2 × 2 池化”的四分之一；
 # * 每个卷积层后面的**批归一化**让训练过程中每个通道的激活值都保持合适的尺度，因此可以使用较大的学习率；
 # * **`channels_last`** 内存格式把每个像素的各个通道挨着存放，CPU 上的卷积运算在这种格式下往往更快。
@@ -564,7 +564,7 @@ hidden_tests(build_model, fit)
 # %%
 def make_cnn():
     return nn.Sequential(
-        nn.Conv2d(1, 16, kernel_size=5, stride=2, padding=2), nn.BatchNorm2d(16), nn.ReLU(),
+        nn.Conv2d(1, 16, kernel_size=3, stride=2, padding=1), nn.BatchNorm2d(16), nn.ReLU(),
         nn.Conv2d(16, 32, kernel_size=3, stride=2, padding=1), nn.BatchNorm2d(32), nn.ReLU(),
         nn.Flatten(),
         nn.Linear(32 * 7 * 7, 128), nn.ReLU(),
@@ -582,11 +582,11 @@ for layer in cnn:
     print(f"{type(layer).__name__:12s} {tuple(x.shape)}")
 
 # %% [markdown] lang="en"
-# The two convolutions have fewer than 5,500 parameters between them; most of the network's
+# The two convolutions have fewer than 5,000 parameters between them; most of the network's
 # parameters sit in the first `Linear` layer, as in the MLP. Train it with the same function:
 
 # %% [markdown] lang="zh"
-# 两个卷积层加起来还不到 5,500 个参数；和 MLP 一样，网络的大部分参数都在第一个 `Linear` 层里。用同一个函数来训练它：
+# 两个卷积层加起来还不到 5,000 个参数；和 MLP 一样，网络的大部分参数都在第一个 `Linear` 层里。用同一个函数来训练它：
 
 # %%
 cnn_history = train(cnn, CNN_EPOCHS, CNN_LR)

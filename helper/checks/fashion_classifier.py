@@ -410,7 +410,8 @@ def mean_loss(model: nn.Module, X: torch.Tensor, y: torch.Tensor) -> float:
 def check_fashion_classifier(build_model, fit) -> None:
     """The checks a student runs: a fresh model, logits out, a short practice run, and a time estimate."""
     device = default_device()
-    with torch.random.fork_rng(devices=[torch.cuda.current_device()] if device.type == "cuda" else []):
+    forked = [torch.cuda.current_device()] if device.type == "cuda" else []
+    with torch.random.fork_rng(devices=forked), one_thread():
         torch.manual_seed(0)
         model = fresh_model(build_model).to(device)
         x = torch.randn(5, 1, 28, 28, generator=torch.Generator().manual_seed(1)).to(device)
@@ -424,9 +425,7 @@ def check_fashion_classifier(build_model, fit) -> None:
         before = mean_loss(model, images, labels)
         per_epoch = -(-N_TRAIN // FIT_BATCH_SIZE)
         practice_epochs = 2
-        with one_thread():
-            seconds = run_fit(fit, model, loader, practice_epochs, limit=None,
-                              project_over=PROJECTION_FACTOR * LIMIT_S)
+        seconds = run_fit(fit, model, loader, practice_epochs, limit=None, project_over=PROJECTION_FACTOR * LIMIT_S)
         after = mean_loss(model, images, labels)
         if not after < 0.98 * before:
             raise CheckFailed(message("fashion_classifier_loss_not_down", before=before, after=after,
