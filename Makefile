@@ -15,7 +15,7 @@ export COURSE_DATA_MIRROR ?= $(wildcard $(abspath ../shared/data))
 # nbgrader runs `alembic` from PATH to create a gradebook: the venv's bin/ must come first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup run test build check data browser
+.PHONY: setup run test build check data browser sandbox
 
 setup: $(VENV)/.installed
 
@@ -28,7 +28,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: setup
 	$(PY) -m course lab --lang $(lang) $(if $(headless),--headless) $(if $(ip),--ip $(ip))
 
-test: setup data browser
+test: setup data browser sandbox
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The browser tests (pytest -m browser) drive Chromium. As root on Debian/Ubuntu, install it from
@@ -40,6 +40,17 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-wqy-microhei >/dev/null; \
 	  else \
 	    echo "note: the browser tests need Chromium (or set COURSE_BROWSER) and a CJK font; see README"; \
+	  fi; \
+	fi
+
+# `course grade` runs each answer in a bubblewrap sandbox: as root on Debian/Ubuntu, install it when missing.
+sandbox:
+	@if ! command -v bwrap >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing bubblewrap from Debian's packages for course grade"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
+	  else \
+	    echo "note: course grade and its tests need bubblewrap (apt install bubblewrap); see README"; \
 	  fi; \
 	fi
 

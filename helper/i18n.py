@@ -9,10 +9,14 @@ Adding a language means adding its code to ``LANGUAGES`` and one entry to every 
 
 from __future__ import annotations
 
+import threading
+from contextlib import contextmanager
+
 LANGUAGES = ("en", "zh")
 """Language codes the course is written in; the first is the fallback."""
 
 _state = {"language": LANGUAGES[0]}
+_thread = threading.local()  # per-thread choice of the grader, which judges several students at once
 
 
 def set_language(language: str) -> None:
@@ -23,8 +27,20 @@ def set_language(language: str) -> None:
 
 
 def get_language() -> str:
-    """The language chosen by :func:`set_language` (English until then)."""
-    return _state["language"]
+    """The language chosen by :func:`set_language` (English until then), or :func:`speaking`'s."""
+    return getattr(_thread, "language", None) or _state["language"]
+
+
+@contextmanager
+def speaking(language: str):
+    """Speak ``language`` in this thread only, inside the block: for code that serves many students."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r}: choose one of {', '.join(LANGUAGES)}")
+    before, _thread.language = getattr(_thread, "language", None), language
+    try:
+        yield
+    finally:
+        _thread.language = before
 
 
 def message(key: str, language: str | None = None, **fields) -> str:

@@ -9,15 +9,17 @@ from __future__ import annotations
 
 import torch
 
-from helper.checks.core import expect_tensor
-from helper.checks.softmax import run_softmax, softmax_tolerance
+from helper.checks.core import CheckFailed, expect_no_operators, expect_tensor
+from helper.checks.softmax import SOFTMAX_OPERATORS, softmax_tolerance
+from helper.i18n import message
 
-from . import available_devices
+from . import run_in_process
 
 LESSON = "01_softmax"
 ANSWER_CELL = "softmax"
 DEFINES = ("softmax",)
 CONTEXT = "import torch"
+FORBIDDEN_NAMES = ("softmax", "log_softmax", "Softmax", "LogSoftmax", "softmax_", "special_softmax")
 
 SHAPES = [(1, 1), (1, 10), (2, 3), (3, 2), (7, 7), (64, 10), (5, 1000)]
 DTYPES = [torch.float32, torch.float64]
@@ -36,11 +38,20 @@ def _cases(device: str, dtype: torch.dtype, seed: int = 2024):
     yield "shifted rows", torch.arange(12, dtype=dtype).reshape(3, 4) * 100
 
 
+def cases(device: str):
+    for dtype in DTYPES:
+        for name, x in _cases(device, dtype):
+            yield f"softmax(x) for {name}, {dtype}, {device}", {"x": x.to(device)}
+
+
+def judge(case: str, inputs: dict, outputs: dict) -> None:
+    expect_no_operators(outputs["operators"], SOFTMAX_OPERATORS, name="softmax")
+    if outputs["input_changed"]:
+        raise CheckFailed(message("input_modified", name="softmax"))
+    x = inputs["x"]
+    expect_tensor(outputs["result"], torch.softmax(x, dim=1), case, **softmax_tolerance(x))
+
+
 def hidden_tests(softmax, devices: list[str] | None = None) -> None:
     """Raise CheckFailed (an AssertionError) at the first input where ``softmax`` is wrong."""
-    for device in devices or available_devices():
-        for dtype in DTYPES:
-            for name, x in _cases(device, dtype):
-                x = x.to(device)
-                expect_tensor(run_softmax(softmax, x), torch.softmax(x, dim=1),
-                              f"softmax(x) for {name}, {dtype}, {device}", **softmax_tolerance(x))
+    run_in_process("softmax", (softmax,), devices)

@@ -42,7 +42,7 @@ def expect_tensor(actual, expected: torch.Tensor, what: str, *, atol: float = 1e
     """Fail with the first difference between ``actual`` and ``expected``: type, shape, dtype, device, values."""
     # Exactly a Tensor: a subclass could override the comparisons below and pass anything.
     if type(actual) is not torch.Tensor:
-        raise CheckFailed(message("not_tensor", what=what, kind=type(actual).__name__))
+        raise CheckFailed(message("not_tensor", what=what, kind=type_name(actual)))
     if actual.shape != expected.shape:
         raise CheckFailed(message("wrong_shape", what=what, actual=tuple(actual.shape),
                                   expected=tuple(expected.shape)))
@@ -89,6 +89,21 @@ class _OperatorLog(TorchDispatchMode):
 
 
 @contextmanager
+def operator_log():
+    """Record the name of every ATen operator run inside the block (``log.names``)."""
+    log = _OperatorLog()
+    with log:
+        yield log
+
+
+def expect_no_operators(used: set[str] | list[str], forbidden: dict[str, str], name: str) -> None:
+    """Fail if any operator in ``used`` is one of ``forbidden`` (ATen name → name to show)."""
+    shown = sorted({shown for op, shown in forbidden.items() if op in set(used)})
+    if shown:
+        raise CheckFailed(message("forbidden_call", name=name, forbidden=", ".join(shown)))
+
+
+@contextmanager
 def forbid_operators(forbidden: dict[str, str], name: str):
     """Fail if code run inside the block used any of ``forbidden`` (ATen name → name to show).
 
@@ -96,12 +111,15 @@ def forbid_operators(forbidden: dict[str, str], name: str):
     a method call or a renamed reference are all seen, and a ``try``/``except`` in the student's
     code cannot hide the call: the log is read after the block ends.
     """
-    log = _OperatorLog()
-    with log:
+    with operator_log() as log:
         yield
-    used = sorted({shown for op, shown in forbidden.items() if op in log.names})
-    if used:
-        raise CheckFailed(message("forbidden_call", name=name, forbidden=", ".join(used)))
+    expect_no_operators(log.names, forbidden, name)
+
+
+def type_name(value) -> str:
+    """What a student's function returned, by type; the judge receives non-data as ``autograder.wire.Returned``."""
+    shown = getattr(value, "type_name", None) if type(value).__name__ == "Returned" else None
+    return shown if isinstance(shown, str) else type(value).__name__
 
 
 def _first_index(mask: torch.Tensor) -> tuple[int, ...]:

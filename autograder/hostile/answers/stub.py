@@ -1,0 +1,3 @@
+def softmax(x):
+    # YOUR CODE HERE
+    raise NotImplementedError()

@@ -1,0 +1,5 @@
+import sys
+
+
+def softmax(x):
+    sys.exit("bye")

@@ -1,0 +1,162 @@
+"""Grade one answer: run it on the hidden inputs in the sandbox, then judge the results here.
+
+The grader (this process) makes the inputs with ``autograder.exercises.<exercise>.cases``, writes
+them to a job folder with the answer's source, and runs ``python -m autograder.probes`` on them in
+the sandbox. What comes back is data (``autograder.wire``); ``judge`` compares it in this process,
+which never ran a line of the student's code.
+"""
+
+from __future__ import annotations
+
+import ast
+import json
+import signal
+from dataclasses import dataclass
+from pathlib import Path
+
+from autograder import wire
+from autograder.exercises import exercise as exercise_module
+from autograder.exercises import expect_answered, one_line
+from autograder.probes import ERROR
+from helper.checks.core import CheckFailed
+from helper.i18n import speaking
+
+from . import sandbox
+
+DYNAMIC_ACCESS = {"exec", "eval", "compile", "__import__", "globals", "vars", "breakpoint", "importlib"}
+"""Names that reach code or objects the grader cannot read from the answer's text."""
+HIDDEN_ATTRIBUTES = {"__dict__", "__globals__", "__builtins__", "__subclasses__", "__code__", "f_globals"}
+
+
+@dataclass
+class Verdict:
+    status: str  # ok, failed, error, timeout
+    message: str
+    seconds: float = 0.0
+
+
+@dataclass
+class Limits:
+    timeout: float
+    memory_bytes: int
+    threads: int
+
+
+def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidden: list[Path],
+                 limits: Limits) -> Verdict:
+    """Run ``answer`` for ``exercise`` in a fresh sandbox and judge what it returned."""
+    module = exercise_module(exercise)
+    with speaking(language):
+        refused = static_problems(answer, getattr(module, "FORBIDDEN_NAMES", ()), language)
+        if refused:
+            return Verdict("failed", refused)
+        source = ipython_to_python(answer)
+        if source is None:
+            return Verdict("error", _say(language, "the answer cell is not valid Python; run it in the notebook to see the error",
+                                         "答案单元格不是合法的 Python 代码；在笔记本里运行它即可看到错误"))
+        cases = [(name, inputs) for device in limits_devices() for name, inputs in module.cases(device)]
+        job_dir.mkdir(parents=True, exist_ok=True)
+        sandbox.copy_runtime(job_dir)
+        (job_dir / "job.json").write_text(json.dumps({
+            "exercise": exercise, "language": language, "context": module.CONTEXT, "answer": source,
+            "cell": module.ANSWER_CELL, "defines": list(module.DEFINES), "threads": limits.threads,
+        }), encoding="utf-8")
+        wire.save(cases, job_dir / "inputs")
+        outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.probes", str(sandbox.INSIDE)],
+                              timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads)
+        if outcome.timed_out:
+            return Verdict("timeout", _say(language, f"stopped after {limits.timeout:g} s (an endless loop, or far too slow)",
+                                           f"运行超过 {limits.timeout:g} 秒被终止（死循环，或者太慢）"), outcome.seconds)
+        try:
+            outputs = wire.load(job_dir / "outputs")
+        except wire.WireError as error:
+            return Verdict("error", _ended(language, outcome, error), outcome.seconds)
+        return Verdict(*_judge(module, cases, outputs), outcome.seconds)
+
+
+def limits_devices() -> list[str]:
+    from autograder.exercises import available_devices
+
+    return available_devices()
+
+
+def _judge(module, cases: list, outputs) -> tuple[str, str]:
+    if not isinstance(outputs, dict) or not isinstance(outputs.get("cases"), list) \
+            or len(outputs["cases"]) != len(cases):
+        return "error", "the grading process returned results for other cases than it was given"
+    crashed = next((r[ERROR] for r in outputs["cases"] if isinstance(r, dict) and ERROR in r), None)
+    if crashed is not None or not cases:
+        return "error", one_line(crashed or "the exercise has no hidden cases")
+    try:
+        for (name, inputs), result in zip(cases, outputs["cases"]):
+            expect_answered(result)
+            module.judge(name, inputs, result)
+    except CheckFailed as failure:
+        return "failed", one_line(failure)
+    except Exception as error:  # results shaped unlike any probe's: forged or broken
+        return "error", one_line(f"the results could not be judged ({type(error).__name__}: {error})")
+    return "ok", ""
+
+
+def _ended(language: str, outcome: sandbox.Outcome, error: Exception) -> str:
+    """Why the sandbox gave no results: a signal, an exit code, or results it wrote wrong."""
+    code = outcome.returncode
+    if code is not None and (code < 0 or 128 < code < 128 + 65):  # bwrap reports a signal as 128 + its number
+        number = -code if code < 0 else code - 128
+        name = signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
+        why = {"SIGKILL": "killed (memory limit?)", "SIGXFSZ": "it wrote a file over the size limit",
+               "SIGXCPU": "it used up its CPU time", "SIGSEGV": "it crashed"}.get(name, name)
+        return _say(language, f"the grading process died: {why}", f"评分进程异常终止：{why}")
+    if code not in (0, None):
+        tail = one_line(outcome.stderr_tail.strip().splitlines()[-1]) if outcome.stderr_tail.strip() else ""
+        return _say(language, f"the grading process exited with code {code} before it finished {tail}".strip(),
+                    f"评分进程在完成前退出（退出码 {code}）{tail}".strip())
+    return _say(language, f"the grading process ended without usable results ({error})",
+                f"评分进程结束了，但没有留下可用的结果（{error}）")
+
+
+def _say(language: str, en: str, zh: str) -> str:
+    return zh if language == "zh" else en
+
+
+def ipython_to_python(source: str) -> str | None:
+    """The cell as Python (line magics become calls the probe ignores), or None if it does not parse."""
+    from IPython.core.inputtransformer2 import TransformerManager
+
+    try:
+        python = TransformerManager().transform_cell(source)
+        ast.parse(python)
+    except (SyntaxError, ValueError):
+        return None
+    return python
+
+
+def static_problems(answer: str, forbidden: tuple[str, ...], language: str) -> str | None:
+    """What the answer's text uses that grading refuses: a forbidden function, or names built at run time.
+
+    ``forbidden`` (the exercise's ``FORBIDDEN_NAMES``) are matched as attributes (``torch.softmax``,
+    ``F.softmax``, ``x.softmax``) and as names imported with ``from ... import``: the answer's own
+    function may carry the same name.
+    The probe also watches the operators an answer runs; this second look, in the grader, cannot be
+    switched off from inside the answer.
+    """
+    try:
+        tree = ast.parse(ipython_to_python(answer) or "")
+    except SyntaxError:
+        return None
+    for node in ast.walk(tree):
+        name = node.id if isinstance(node, ast.Name) else node.attr if isinstance(node, ast.Attribute) else None
+        imported = [a.name for a in node.names] if isinstance(node, ast.ImportFrom) else []
+        if isinstance(node, ast.Attribute) and name in forbidden or any(n in forbidden for n in imported):
+            name = name if isinstance(node, ast.Attribute) else next(n for n in imported if n in forbidden)
+            return _say(language, f"the answer uses {name}, which this exercise asks you to write yourself",
+                        f"答案用了 {name}，而这道练习要求你自己实现它")
+        dynamic = (isinstance(node, ast.Name) and name in DYNAMIC_ACCESS
+                   or isinstance(node, ast.Attribute) and name in HIDDEN_ATTRIBUTES
+                   or isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "getattr"
+                   and not (len(node.args) > 1 and isinstance(node.args[1], ast.Constant)))
+        if dynamic:
+            shown = name or "getattr"
+            return _say(language, f"the answer uses {shown}, which graded answers may not use",
+                        f"答案用了 {shown}，评分的答案里不允许使用它")
+    return None

@@ -1,0 +1,139 @@
+"""Read a submitted notebook without trusting it, and compare its graded cells with the release.
+
+Nothing here runs code. A submission is bytes that should be UTF-8 JSON in nbformat 4; anything
+else is ``invalid`` with a message that says how to fix it. Test cells are compared with the ones
+the student received: a test cell that was edited, deleted, duplicated or given another grade id
+is ``tampered``. Answer cells are found by grade id.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+MAX_NOTEBOOK_BYTES = 32 * 2**20
+EXERCISE_CALL = re.compile(r"from autograder\.exercises\.(\w+) import hidden_tests")
+
+
+class InvalidNotebook(ValueError):
+    """Not a notebook the grader can read; the text says what is wrong and how to fix it."""
+
+
+@dataclass(frozen=True)
+class TestCell:
+    """A graded test cell of the source notebook and the exercise its hidden tests belong to."""
+
+    grade_id: str
+    points: float
+    exercise: str
+    released_source: str
+
+
+@dataclass
+class Submitted:
+    """The cells of a submitted notebook that grading needs, by grade id."""
+
+    cells: dict[str, list[dict]] = field(default_factory=dict)
+
+    def source(self, grade_id: str) -> str | None:
+        found = self.cells.get(grade_id, [])
+        return _text(found[0].get("source", "")) if len(found) == 1 else None
+
+
+def read_json(path: Path) -> dict:
+    """The notebook's JSON, or :class:`InvalidNotebook` naming the problem."""
+    try:
+        if path.stat().st_size > MAX_NOTEBOOK_BYTES:
+            raise InvalidNotebook(f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB; "
+                                  "clear the outputs and save again")
+        raw = path.read_bytes()
+    except OSError as error:
+        raise InvalidNotebook(f"the file cannot be read ({error.strerror or error})") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        raise InvalidNotebook(f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
+                              "open it in Jupyter and save it again") from None
+    try:
+        notebook = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InvalidNotebook(f"the file is not a notebook: not valid JSON ({error.msg} at line {error.lineno}, "
+                              f"column {error.colno}); submit the .ipynb file Jupyter saved") from None
+    if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", notebook.get("worksheets")), list):
+        raise InvalidNotebook("the file is JSON but not a Jupyter notebook (no list of cells)")
+    major = notebook.get("nbformat")
+    if major != 4:
+        raise InvalidNotebook(f"the notebook is in nbformat {major}, this course reads nbformat 4: "
+                              "open it in a current Jupyter and save it again")
+    return notebook
+
+
+def graded_cells(notebook: dict) -> Submitted:
+    """Every cell with an nbgrader grade id, grouped by that id (a duplicate id is a list of two)."""
+    submitted = Submitted()
+    for cell in notebook["cells"]:
+        if not isinstance(cell, dict):
+            raise InvalidNotebook("the notebook has a cell that is not an object; save it again in Jupyter")
+        meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
+        grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
+        if isinstance(grade_id, str):
+            submitted.cells.setdefault(grade_id, []).append(cell)
+    return submitted
+
+
+def test_cells(source_notebook: dict, release_notebook: dict) -> list[TestCell]:
+    """The graded test cells of a lesson, in notebook order, with what the student received in each."""
+    released = graded_cells(release_notebook)
+    cells = []
+    for cell in source_notebook["cells"]:
+        meta = cell.get("metadata", {}).get("nbgrader", {})
+        if cell["cell_type"] == "code" and meta.get("grade") and not meta.get("solution"):
+            match = EXERCISE_CALL.search(_text(cell["source"]))
+            if match is None:
+                raise ValueError(f"test cell {meta['grade_id']!r} calls no autograder.exercises module")
+            cells.append(TestCell(meta["grade_id"], float(meta.get("points", 0)), match.group(1),
+                                  released.source(meta["grade_id"]) or ""))
+    return cells
+
+
+def tampering(submitted: Submitted, cell: TestCell) -> str | None:
+    """Why a submitted test cell is not the one released (edited, deleted, duplicated), or None."""
+    found = submitted.cells.get(cell.grade_id, [])
+    if not found:
+        return f"test cell {cell.grade_id!r} was deleted or its grade id changed"
+    if len(found) > 1:
+        return f"{len(found)} cells carry the grade id {cell.grade_id!r}; only the released test cell may"
+    student = found[0]
+    meta = student.get("metadata", {}).get("nbgrader", {})
+    if student.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
+        return f"test cell {cell.grade_id!r} was turned into another kind of cell"
+    if _points(meta) != cell.points:
+        return f"the points of test cell {cell.grade_id!r} were changed"
+    if _normal(_text(student.get("source", ""))) != _normal(cell.released_source):
+        return f"test cell {cell.grade_id!r} was edited"
+    return None
+
+
+def answer(submitted: Submitted, grade_id: str) -> str | None:
+    """The source of the answer cell ``grade_id``, or None if it is missing or duplicated."""
+    found = [c for c in submitted.cells.get(grade_id, []) if c.get("cell_type") == "code"]
+    return _text(found[0].get("source", "")) if len(found) == 1 else None
+
+
+def _points(meta: dict) -> float | None:
+    try:
+        return float(meta.get("points"))
+    except (TypeError, ValueError):
+        return None
+
+
+def _text(source) -> str:
+    if isinstance(source, list):
+        return "".join(part for part in source if isinstance(part, str))
+    return source if isinstance(source, str) else ""
+
+
+def _normal(text: str) -> str:
+    return "\n".join(line.rstrip() for line in text.strip().splitlines())

@@ -1,0 +1,233 @@
+"""Run one answer in a sandbox: its own process, namespaces and limits, seeing none of the course.
+
+bubblewrap (``bwrap``) gives the process a read-only view of the system with the course directory,
+the data, the submissions and the grader's output hidden behind empty tmpfs mounts, a private
+``/tmp``, no network, its own PID namespace (so every process it starts dies with it) and no way to
+undo any of that. The only writable place is the job folder, bound at ``/tmp/grading``. Resource limits
+cap memory, processes, file size and CPU time; the caller's timeout kills the whole tree.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..paths import REPO
+
+INSIDE = Path("/tmp/grading")
+"""Where the job folder appears inside the sandbox."""
+
+RUNTIME_PACKAGES = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probes")
+"""What the sandbox may import from the course: the probes and the helper students have anyway."""
+
+EXTRA_PROCESSES = 64
+"""Processes an answer may start (DataLoader workers); a fork storm stops there."""
+
+MAX_FILE_BYTES = 256 * 2**20
+"""Largest file the answer may write: an output flood is stopped (SIGXFSZ) and reported."""
+
+PIDS_CGROUPS = (Path("/sys/fs/cgroup/pids"), Path("/sys/fs/cgroup"), Path("/sys/fs/cgroup/unified"))
+"""Where a pids cgroup can cap a sandbox's processes: Linux exempts root from RLIMIT_NPROC."""
+
+
+_running: set[subprocess.Popen] = set()
+_running_lock = threading.Lock()
+
+
+class SandboxUnavailable(RuntimeError):
+    """bubblewrap is missing or cannot create namespaces on this machine."""
+
+
+@dataclass
+class Outcome:
+    returncode: int | None
+    seconds: float
+    timed_out: bool
+    stderr_tail: str
+
+
+def bwrap() -> str:
+    """The bubblewrap executable, or an error that says how to get it."""
+    found = shutil.which("bwrap")
+    if not found:
+        raise SandboxUnavailable(
+            "course grade runs each answer in a bubblewrap sandbox, and `bwrap` is not installed: "
+            "install it with `sudo apt install bubblewrap` (Debian/Ubuntu) or `sudo dnf install bubblewrap`.")
+    return found
+
+
+def copy_runtime(job_dir: Path) -> None:
+    """Copy the probes and ``helper`` into the job: the sandbox imports them from there, not the course."""
+    runtime = job_dir / "runtime"
+    for name in RUNTIME_PACKAGES:
+        source, target = REPO / name, runtime / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if source.is_dir():
+            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
+        else:
+            shutil.copy2(source, target)
+
+
+def command(job_dir: Path, hidden: list[Path], argv: list[str]) -> list[str]:
+    """The bwrap command line that runs ``argv`` inside the sandbox."""
+    prefix = Path(sys.prefix).resolve()
+    args = [bwrap(), "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp"]
+    for path in _outermost(hidden):
+        args += ["--tmpfs", str(path)]
+    if any(prefix.is_relative_to(path) for path in hidden):
+        args += ["--ro-bind", str(prefix), str(prefix)]  # a venv inside the course directory
+    for device in sorted(Path("/dev").glob("nvidia*")):
+        args += ["--dev-bind-try", str(device), str(device)]
+    args += ["--bind", str(job_dir), str(INSIDE), "--chdir", str(INSIDE / "work"),
+             "--unshare-all", "--uid", "65534", "--gid", "65534", "--die-with-parent", "--new-session",
+             "--cap-drop", "ALL",
+             "--clearenv", "--setenv", "PATH", f"{prefix / 'bin'}:/usr/bin:/bin",
+             "--setenv", "HOME", str(INSIDE / "work"), "--setenv", "PYTHONPATH", str(INSIDE / "runtime"),
+             "--setenv", "MPLBACKEND", "Agg", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
+             "--setenv", "LANG", "C.UTF-8", "--"]
+    return args + argv
+
+
+def _outermost(paths: list[Path]) -> list[Path]:
+    """The paths to hide, without those already inside another one (a tmpfs on top would hide it)."""
+    resolved = sorted({p.resolve() for p in paths if p.exists()}, key=lambda p: len(p.parts))
+    kept: list[Path] = []
+    for path in resolved:
+        if path != Path("/") and not any(path.is_relative_to(k) for k in kept):
+            kept.append(path)
+    return kept
+
+
+def _limits(memory_bytes: int, cpu_seconds: int, cgroup: Path | None):
+    """Resource limits for the sandbox, set in the child between fork and exec."""
+    processes = _processes_of_this_user() + EXTRA_PROCESSES
+
+    def apply() -> None:
+        if cgroup is not None:
+            (cgroup / "cgroup.procs").write_text("0")
+        resource.setrlimit(resource.RLIMIT_AS, (memory_bytes, memory_bytes))
+        resource.setrlimit(resource.RLIMIT_NPROC, (processes, processes))
+        resource.setrlimit(resource.RLIMIT_FSIZE, (MAX_FILE_BYTES, MAX_FILE_BYTES))
+        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+        resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds, cpu_seconds + 5))
+
+    return apply
+
+
+def _processes_of_this_user() -> int:
+    """RLIMIT_NPROC counts every process of the real user, so the limit starts from what runs now."""
+    uid, count = os.getuid(), 0
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                count += entry.stat().st_uid == uid
+            except OSError:
+                pass
+    return count
+
+
+def run(job_dir: Path, hidden: list[Path], argv: list[str], *, timeout: float, memory_bytes: int,
+        threads: int) -> Outcome:
+    """Run ``argv`` in the sandbox with ``job_dir`` as its only writable folder; kill it all at ``timeout``."""
+    (job_dir / "work").mkdir(exist_ok=True)
+    stderr_path = job_dir / "stderr.txt"
+    cpu_seconds = int(timeout * max(1, threads)) + 30
+    cgroup = _pids_cgroup()
+    start = time.monotonic()
+    try:
+        with open(stderr_path, "wb") as stderr:
+            process = subprocess.Popen(command(job_dir, hidden, argv), stdin=subprocess.DEVNULL,
+                                       stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
+                                       preexec_fn=_limits(memory_bytes, cpu_seconds, cgroup))
+            outcome = _wait(process, timeout, start)
+    finally:
+        if cgroup is not None:
+            _remove_cgroup(cgroup)
+    return Outcome(*outcome, _tail(stderr_path))
+
+
+def process_limit() -> str:
+    """How a fork storm is stopped here: a pids cgroup (root), RLIMIT_NPROC (other users), or only the timeout."""
+    if os.getuid() != 0:
+        return "rlimit"
+    cgroup = _pids_cgroup()
+    if cgroup is None:
+        return "timeout"
+    _remove_cgroup(cgroup)
+    return "cgroup"
+
+
+def _pids_cgroup() -> Path | None:
+    """A fresh pids cgroup capped at :data:`EXTRA_PROCESSES`, where root can make one; else None."""
+    if os.getuid() != 0:
+        return None
+    for root in PIDS_CGROUPS:
+        if not (root / "cgroup.procs").is_file():
+            continue
+        try:
+            cgroup = Path(tempfile.mkdtemp(prefix="course-grade-", dir=root))
+        except OSError:
+            continue
+        try:
+            (cgroup / "pids.max").write_text(str(EXTRA_PROCESSES))
+            return cgroup
+        except OSError:  # not a hierarchy with the pids controller
+            _remove_cgroup(cgroup)
+    return None
+
+
+def _remove_cgroup(cgroup: Path) -> None:
+    for _ in range(50):  # the last processes may still be exiting
+        try:
+            cgroup.rmdir()
+            return
+        except FileNotFoundError:
+            return
+        except OSError:
+            time.sleep(0.05)
+
+
+def _wait(process: subprocess.Popen, timeout: float, start: float) -> tuple[int | None, float, bool]:
+    with _running_lock:
+        _running.add(process)
+    try:
+        returncode, timed_out = process.wait(timeout=timeout), False
+    except subprocess.TimeoutExpired:
+        returncode, timed_out = None, True
+    finally:  # also on Ctrl-C in the grader: the sandbox goes down with it
+        _kill(process)
+        with _running_lock:
+            _running.discard(process)
+    return returncode, time.monotonic() - start, timed_out
+
+
+def kill_all() -> None:
+    """Kill every sandbox still running (the grader was interrupted)."""
+    with _running_lock:
+        running = list(_running)
+    for process in running:
+        _kill(process)
+
+
+def _kill(process: subprocess.Popen) -> None:
+    """Kill bwrap's session; its PID namespace takes every process the answer started with it."""
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _tail(path: Path, limit: int = 2000) -> str:
+    with open(path, "rb") as handle:
+        handle.seek(max(0, path.stat().st_size - limit))
+        return handle.read().decode("utf-8", "replace")

@@ -1,0 +1,199 @@
+"""``course grade`` on a class of hostile and broken submissions (``autograder/hostile``).
+
+The whole corpus is graded once, two students at a time, with stock-free sandboxes; every row's
+status and score is checked, and so are the contracts around it: the CSV's columns, the gradebook
+equal to the CSV, feedback pages, ``submitted/`` untouched, no process left behind, nothing written
+outside the sandbox. Smaller runs prove that one student at a time gives the same grades, that an
+interrupted run resumes without losing or double-counting, and that a zip or a flat LMS folder of
+notebooks is graded like ``submitted/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from autograder import hostile
+from course.grade import gradebook, sandbox
+from course.grade.results import COLUMNS
+
+REPO = Path(__file__).resolve().parent.parent
+TIMEOUT = 45
+SMALL = ["answer-correct", "answer-unanswered", "mistake-wrong-sum-dim0", "attack-patched-comparisons"]
+
+pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="course grade needs bubblewrap (make test installs it)")
+
+
+def grade(submitted: Path, out: Path, *args: str, wait: bool = True):
+    command = [sys.executable, "-m", "course", "grade", str(submitted), "--out", str(out),
+               "--gradebook", str(out / "gradebook.db"), "--timeout", str(TIMEOUT), *args]
+    env = {**os.environ, "PATH": f"{Path(sys.executable).parent}:{os.environ['PATH']}"}
+    if not wait:
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
+
+
+def read_csv(path: Path) -> list[dict]:
+    with open(path, newline="", encoding="utf-8") as handle:
+        return list(csv.DictReader(handle))
+
+
+def tree_digest(folder: Path) -> dict[str, str]:
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def build(folder: Path, students: list[str] | None = None) -> Path:
+    submitted = folder / "submitted"
+    cases = [c for c in hostile.CASES if students is None or c.student in students]
+    hostile.build(submitted, REPO / "release", {"repo": str(REPO), "data": str(REPO / "data"),
+                                                 "submitted": str(submitted), "out": str(folder / "out")}, cases)
+    return submitted
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("corpus")
+    submitted = build(folder)
+    (submitted / "answer-correct" / "99_no_such_lesson_en").mkdir()
+    before = tree_digest(submitted)
+    result = grade(submitted, folder / "out", "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"folder": folder, "submitted": submitted, "before": before, "result": result,
+            "rows": read_csv(folder / "out" / "grades.csv")}
+
+
+def expected_status(case: hostile.Case) -> str:
+    if case.student == "broken-fork-storm" and sandbox.process_limit() == "timeout":
+        return "timeout"  # root without a pids cgroup: only the timeout stops it (still no points)
+    return case.expect
+
+
+@pytest.mark.parametrize("case", hostile.CASES, ids=lambda case: case.student)
+def test_every_case_gets_the_status_and_score_it_deserves(corpus, case):
+    rows = [r for r in corpus["rows"] if r["student_id"] == case.student and r["assignment"] == hostile.ASSIGNMENT]
+    assert len(rows) == 1, rows
+    row = rows[0]
+    assert (row["status"], float(row["score"])) == (expected_status(case), case.score), f"{case.why}: {row}"
+    assert row["grade_id"] == hostile.TEST_CELL and float(row["max_score"]) == hostile.POINTS
+    if row["status"] != "ok":
+        assert row["message"] and "\n" not in row["message"]
+
+
+def test_csv_has_exactly_the_contract_columns(corpus):
+    with open(corpus["folder"] / "out" / "grades.csv", encoding="utf-8") as handle:
+        assert handle.readline().strip() == ",".join(COLUMNS)
+
+
+def test_an_unknown_assignment_is_an_invalid_row_and_the_rest_is_graded(corpus):
+    rows = [r for r in corpus["rows"] if r["assignment"] == "99_no_such_lesson_en"]
+    assert [(r["student_id"], r["status"], r["score"]) for r in rows] == [("answer-correct", "invalid", "0")]
+    assert "no assignment" in rows[0]["message"]
+
+
+def test_specific_messages_say_what_happened(corpus):
+    by_student = {r["student_id"]: r["message"] for r in corpus["rows"] if r["assignment"] == hostile.ASSIGNMENT}
+    assert "edited" in by_student["tamper-edited-test"]
+    assert "deleted" in by_student["tamper-deleted-test"]
+    assert "Softmax (1).ipynb" in by_student["broken-misnamed"]
+    assert "not UTF-8" in by_student["broken-not-utf8"]
+    assert "nbformat 3" in by_student["broken-nbformat3"]
+    assert "not valid JSON" in by_student["broken-not-json"]
+    assert "stopped after" in by_student["broken-infinite-loop"]
+    assert "MemoryError" in by_student["broken-memory-bomb"]
+    assert "torch.softmax" in by_student["mistake-wrong-calls-torch-softmax"]
+
+
+def test_the_gradebook_holds_the_same_scores_as_the_csv(corpus):
+    in_gradebook = gradebook.scores(corpus["folder"] / "out" / "gradebook.db")
+    in_csv = {(r["student_id"], r["assignment"], r["notebook"], r["grade_id"]): float(r["score"])
+              for r in corpus["rows"] if r["grade_id"]}
+    assert in_gradebook == in_csv
+
+
+def test_every_graded_notebook_has_escaped_feedback(corpus):
+    feedback = corpus["folder"] / "out" / "feedback"
+    for row in corpus["rows"]:
+        if row["grade_id"]:
+            page = (feedback / row["student_id"] / row["assignment"] / f"{row['notebook']}.html").read_text(encoding="utf-8")
+            assert row["grade_id"] in page and f"{float(row['score']):g} / 3" in page
+    page = (feedback / "attack-always-equal" / hostile.ASSIGNMENT / "softmax.html").read_text(encoding="utf-8")
+    assert "def __eq__(self, other):" in page and "<script" not in page
+
+
+def test_submissions_are_never_modified(corpus):
+    assert tree_digest(corpus["submitted"]) == corpus["before"]
+
+
+def test_no_process_outlives_grading(corpus):
+    left = subprocess.run(["pgrep", "-f", "sleep 4242"], capture_output=True, text=True).stdout.split()
+    assert left == []
+    assert subprocess.run(["pgrep", "-f", "autograder.probes"], capture_output=True).stdout == b""
+
+
+def test_nothing_is_written_outside_the_sandbox(corpus):
+    for path in [REPO / "hacked.txt", REPO / "source" / "hacked.txt", corpus["submitted"] / "hacked.txt",
+                 Path("/tmp/hacked.txt")]:
+        assert not path.exists(), path
+    assert read_csv(corpus["folder"] / "out" / "grades.csv") == corpus["rows"]
+
+
+def test_one_student_at_a_time_gives_the_same_grades(corpus, tmp_path):
+    submitted = build(tmp_path, SMALL)
+    result = grade(submitted, tmp_path / "out", "--jobs", "1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert read_csv(tmp_path / "out" / "grades.csv") == [r for r in corpus["rows"] if r["student_id"] in SMALL]
+
+
+def test_an_interrupted_run_resumes_without_losing_or_double_counting(corpus, tmp_path):
+    submitted = build(tmp_path, SMALL)
+    out = tmp_path / "out"
+    running = grade(submitted, out, "--jobs", "1", wait=False)
+    deadline = time.monotonic() + 300
+    while not list((out / "results").rglob("*.json")) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    running.send_signal(signal.SIGINT)
+    running.communicate(timeout=120)
+    assert running.returncode != 0
+    saved = len(list((out / "results").rglob("*.json")))
+    assert 1 <= saved < len(SMALL)
+    assert subprocess.run(["pgrep", "-f", "autograder.probes"], capture_output=True).stdout == b""
+
+    resumed = grade(submitted, out, "--jobs", "1")
+    assert resumed.returncode == 0, resumed.stdout + resumed.stderr
+    assert f"{saved} notebook(s) already graded" in resumed.stdout
+    assert read_csv(out / "grades.csv") == [r for r in corpus["rows"] if r["student_id"] in SMALL]
+
+
+def test_a_zip_and_a_flat_lms_folder_grade_like_submitted(corpus, tmp_path):
+    submitted = build(tmp_path, SMALL)
+    expected = [r for r in corpus["rows"] if r["student_id"] in SMALL]
+    archive = tmp_path / "submitted.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in submitted.rglob("*"):
+            zipped.write(path, Path("submitted") / path.relative_to(submitted))
+    assert grade(archive, tmp_path / "zip-out").returncode == 0
+    assert read_csv(tmp_path / "zip-out" / "grades.csv") == expected
+
+    flat = tmp_path / "lms"
+    flat.mkdir()
+    for student in SMALL:
+        shutil.copy(submitted / student / hostile.ASSIGNMENT / "softmax.ipynb", flat / f"{student}_softmax.ipynb")
+    assert grade(flat, tmp_path / "flat-out").returncode == 0
+    assert read_csv(tmp_path / "flat-out" / "grades.csv") == expected
+
+
+def test_without_bubblewrap_the_error_says_how_to_install_it(monkeypatch):
+    monkeypatch.setenv("PATH", "/nonexistent")
+    with pytest.raises(sandbox.SandboxUnavailable, match="apt install bubblewrap"):
+        sandbox.bwrap()
