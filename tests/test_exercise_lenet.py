@@ -116,3 +116,25 @@ def test_unanswered_stub_is_told_to_write_code(language, feedback):
     set_language(language)
     with pytest.raises(CheckFailed, match=feedback):
         check_lenet(LeNet)
+
+
+def test_the_judge_rests_on_logits_it_computes_itself():
+    """Forged results (the probe's report with other logits, or no tensor) fail: only the right numbers pass."""
+    from autograder import wire
+    from autograder.exercises import lenet
+    from autograder.probes import run_probe
+    from autograder.probes.lenet import probe
+
+    case, inputs = next(iter(lenet.cases("cpu")))
+    LeNet = define(submission("lenet", "correct_modules"))
+    report = wire.round_trip(run_probe(probe, (LeNet,), wire.round_trip(inputs)))
+    lenet.judge(case, inputs, report)
+    report["forward"][-1]["result"] = report["forward"][-1]["result"].detach() * 1.01
+    with pytest.raises(CheckFailed, match="is off"):
+        lenet.judge(case, inputs, report)
+    report["forward"][-1]["result"] = wire.Returned("numpy.ndarray")
+    with pytest.raises(CheckFailed, match="should be a torch.Tensor, but it is a numpy.ndarray"):
+        lenet.judge(case, inputs, report)
+    report["parameters"].append({"names": ["extra"], "shape": (3,)})
+    with pytest.raises(CheckFailed, match="besides those of conv1, conv2, fc1, fc2, fc3: extra"):
+        lenet.judge(case, inputs, report)

@@ -164,3 +164,38 @@ def test_unanswered_stub_is_told_to_write_code(language, feedback):
     set_language(language)
     with pytest.raises(CheckFailed, match=feedback):
         check_momentum_step(momentum_step)
+
+
+def test_the_judge_trusts_only_the_numbers_it_can_check():
+    """Results from the grading process pass only with the right parameters and velocities after every step."""
+    import copy
+
+    from autograder import wire
+    from autograder.exercises.momentum_step import cases, judge
+    from autograder.probes import run_probe
+    from autograder.probes.momentum_step import probe
+    from autograder.wire import Returned
+
+    name, inputs = next(iter(cases("cpu")))
+
+    def report(sample: str) -> dict:
+        return wire.round_trip(run_probe(probe, (define(submission("momentum_step", sample)),),
+                                         wire.round_trip(inputs)))
+
+    right, nesterov = report("correct_in_place"), report("wrong_nesterov")
+    judge(name, inputs, right)
+    forged = copy.deepcopy(right)
+    forged["steps"][3]["params"] = nesterov["steps"][3]["params"]  # clean observations, wrong values
+    with pytest.raises(CheckFailed, match="step 4"):
+        judge(name, inputs, forged)
+    forged = copy.deepcopy(right)
+    forged["steps"][0]["velocities"][0] = Returned("numpy.ndarray")
+    with pytest.raises(CheckFailed, match="should be a torch.Tensor, but it is a numpy.ndarray"):
+        judge(name, inputs, forged)
+    forged = copy.deepcopy(right)
+    forged["steps"][0]["velocities"].pop()
+    with pytest.raises(CheckFailed, match="reported 2 velocity tensors after the step instead of 3"):
+        judge(name, inputs, forged)
+    for broken in ({"steps": right["steps"][:50]}, {"steps": None}, {}):
+        with pytest.raises(CheckFailed, match="no results for step"):
+            judge(name, inputs, broken)

@@ -129,3 +129,41 @@ def test_a_model_that_is_not_a_module_is_told_so():
 
     with pytest.raises(CheckFailed, match=re.escape("class Network(nn.Module):")):
         check_network(Network)
+
+
+def test_layers_shared_with_a_container_are_one_set_of_parameters():
+    source = """
+class Network(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.seq = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
+                                 nn.Linear(64, 10))
+        self.fc1, self.fc2, self.fc3 = self.seq[1], self.seq[3], self.seq[5]
+
+    def forward(self, x):
+        return self.seq(x)
+"""
+    check_network(define(source))
+    hidden_tests(define(source), devices=["cpu"])
+
+
+def test_the_judge_rests_on_logits_it_computes_itself():
+    """Forged results (the probe's report with other logits, or no tensor) fail: only the right numbers pass."""
+    from autograder import wire
+    from autograder.exercises import network
+    from autograder.probes import run_probe
+    from autograder.probes.network import probe
+
+    case, inputs = next(iter(network.cases("cpu")))
+    Network = define(submission("network", "correct_functional"))
+    report = wire.round_trip(run_probe(probe, (Network,), wire.round_trip(inputs)))
+    network.judge(case, inputs, report)
+    report["forward"][0]["result"] = report["forward"][0]["result"].detach() + 1e-3
+    with pytest.raises(CheckFailed, match="is off"):
+        network.judge(case, inputs, report)
+    report["forward"][0]["result"] = wire.Returned("numpy.ndarray")
+    with pytest.raises(CheckFailed, match="should be a torch.Tensor, but it is a numpy.ndarray"):
+        network.judge(case, inputs, report)
+    del report["forward"]
+    with pytest.raises(CheckFailed, match="sent back no result of Network.forward"):
+        network.judge(case, inputs, report)

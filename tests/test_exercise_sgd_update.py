@@ -145,3 +145,37 @@ def test_unanswered_stub_is_told_to_write_code(language, feedback):
     set_language(language)
     with pytest.raises(CheckFailed, match=feedback):
         check_sgd_update(sgd_update)
+
+
+def test_the_judge_trusts_only_the_numbers_it_can_check():
+    """Results from the grading process pass only with the right parameters after every step."""
+    import copy
+
+    from autograder import wire
+    from autograder.exercises.sgd_update import cases, judge
+    from autograder.probes import run_probe
+    from autograder.probes.sgd_update import probe
+    from autograder.wire import Returned
+
+    name, inputs = next(iter(cases("cpu")))
+
+    def report(sample: str) -> dict:
+        return wire.round_trip(run_probe(probe, (define(submission("sgd_update", sample)),), wire.round_trip(inputs)))
+
+    right, uphill = report("correct_in_place"), report("wrong_adds_gradient")
+    judge(name, inputs, right)
+    forged = copy.deepcopy(right)
+    forged["steps"][1]["params"] = uphill["steps"][1]["params"]  # clean observations, wrong values
+    with pytest.raises(CheckFailed, match="step 2"):
+        judge(name, inputs, forged)
+    forged = copy.deepcopy(right)
+    forged["steps"][0]["params"][0] = Returned("numpy.ndarray")
+    with pytest.raises(CheckFailed, match="should be a torch.Tensor, but it is a numpy.ndarray"):
+        judge(name, inputs, forged)
+    forged = copy.deepcopy(right)
+    forged["steps"][0]["grads"][0] = forged["steps"][0]["grads"][0] * 0  # the gradient zeroed after all
+    with pytest.raises(CheckFailed, match="changed the gradient of parameter 0"):
+        judge(name, inputs, forged)
+    for broken in ({"steps": right["steps"][:1]}, {"steps": "all passed"}, {}):
+        with pytest.raises(CheckFailed, match="no results for step"):
+            judge(name, inputs, broken)

@@ -74,8 +74,8 @@ def corpus(tmp_path_factory):
 
 
 def expected_status(case: hostile.Case) -> str:
-    if case.student == "broken-fork-storm" and sandbox.process_limit() == "timeout":
-        return "timeout"  # root without a pids cgroup: only the timeout stops it (still no points)
+    if case.student == "broken-fork-storm" and sandbox.process_limit() != "cgroup":
+        return "timeout"  # no pids cgroup to tell a fork storm from a slow answer: the timeout stops it
     return case.expect
 
 

@@ -3,9 +3,13 @@
 The honest test of a classifier: seed, build a fresh model, check that it is untrained (about chance
 on the test set), train it with the student's ``fit`` on all 60,000 normalised training images for
 ``FIT_EPOCHS`` epochs while keeping the clock, then measure the accuracy on the 10,000 test images
-ourselves. It passes when the accuracy reaches ``TARGET`` and the training took at most ``LIMIT_S``
-seconds (the notebook's budget times a margin for slower machines), timed on one CPU thread so that
-the budget means the same on any machine and does not depend on what else the machine is running.
+ourselves. The probe (:mod:`autograder.probes.fashion_classifier`) does the building and training
+where the answer runs; it gets the training set and the test *images* only, and reports its
+predictions on the test images before and after ``fit`` and the seconds ``fit`` took. The judge here
+holds the test labels and computes both accuracies itself. It passes when the accuracy reaches
+``TARGET`` and the training took at most ``LIMIT_S`` seconds (the notebook's budget times a margin for
+slower machines), timed on one CPU thread so that the budget means the same on any machine and does
+not depend on what else the machine is running.
 
 On the way it refuses what would make the number meaningless: a model that is not an nn.Module or
 does not output (N, 10) logits, one global model returned by every call of build_model, weights
@@ -18,16 +22,13 @@ clearly going to blow the time limit is stopped early, so the test itself stays 
 from __future__ import annotations
 
 import torch
-from torch import nn
-from torch.utils.data import DataLoader, TensorDataset
 
-from helper.checks.core import CheckFailed
+from helper.checks.core import CheckFailed, type_name
 from helper.checks.fashion_classifier import (BUDGET_S, CHANCE_MAX, FIT_BATCH_SIZE, FIT_EPOCHS, LIMIT_S,
-                                              PROJECTION_FACTOR, SLACK, TARGET, expect_logits, fresh_model,
-                                              one_thread, run_fit)
+                                              PROJECTION_FACTOR, SLACK, TARGET, normalise)
 from helper.i18n import message
 
-from . import available_devices
+from . import one_line, run_in_process
 
 LESSON = "09_fashion_mnist"
 ANSWER_CELL = "fashion_classifier"
@@ -52,74 +53,92 @@ last_run: dict[str, dict] = {}
 """Per device, what the latest graded run measured (accuracy before and after, seconds): for reports."""
 
 
-def normalised_data(device: str):
-    """FashionMNIST train and test tensors on ``device``, normalised with the training set's mean and std.
+def fashion_mnist() -> tuple:
+    """Training images (uint8), training labels, test images (uint8), test labels, and the training set's
+    mean and std of the [0, 1] pixels (0-dim float32 tensors), all on the CPU.
 
-    Loaded once per device and kept: the notebook and the test suite call the hidden tests repeatedly.
+    Loaded once and kept: the notebook and the test suite call the hidden tests repeatedly. The bytes
+    are exactly ``helper.load_tensors``'s pixels × 255, so ``normalise`` gives back its floats.
     """
-    if device not in _data:
+    if "bytes" not in _data:
         import helper
 
         train_images, train_labels = helper.load_tensors("FashionMNIST", train=True)
         test_images, test_labels = helper.load_tensors("FashionMNIST", train=False)
         mean, std = train_images.mean(), train_images.std()
-        _data[device] = tuple(t.to(device) for t in ((train_images - mean) / std, train_labels,
-                                                      (test_images - mean) / std, test_labels))
+        _data["bytes"] = (_as_bytes(train_images), train_labels, _as_bytes(test_images), test_labels, mean, std)
+    return _data["bytes"]
+
+
+def _as_bytes(images: torch.Tensor) -> torch.Tensor:
+    return images.mul(255).round_().to(torch.uint8)
+
+
+def normalised_data(device: str):
+    """FashionMNIST train and test tensors on ``device``, normalised with the training set's mean and std."""
+    if device not in _data:
+        train_images, train_labels, test_images, test_labels, mean, std = fashion_mnist()
+        _data[device] = tuple(t.to(device) for t in (normalise(train_images, mean, std), train_labels,
+                                                      normalise(test_images, mean, std), test_labels))
     return _data[device]
 
 
-def predict(model: nn.Module, images: torch.Tensor) -> torch.Tensor:
-    """Class predictions in eval mode, without a graph, in chunks."""
-    model.eval()
-    with torch.no_grad():
-        return torch.cat([model(images[i:i + 1000]).argmax(dim=1) for i in range(0, len(images), 1000)])
+def cases(device: str):
+    """One case per device: the whole training set and the test images (not their labels), and the run's spec."""
+    train_images, train_labels, test_images, _test_labels, mean, std = fashion_mnist()
+    yield f"build_model() and fit(model, train_loader, {FIT_EPOCHS}) on FashionMNIST, {device}", {
+        "device": device, "train_images": train_images, "train_labels": train_labels, "test_images": test_images,
+        "mean": mean, "std": std, "seed": SEED, "epochs": FIT_EPOCHS, "batch_size": FIT_BATCH_SIZE,
+        "limit_s": LIMIT_S, "project_over_s": PROJECTION_FACTOR * LIMIT_S}
 
 
-def _copied_from(model: nn.Module, *functions) -> str | None:
-    """The name of a model in the answer's namespace whose weights ``model`` now holds exactly, if any."""
-    mine = [p.detach() for p in model.parameters()]
-    for function in functions:
-        for name, value in getattr(function, "__globals__", {}).items():
-            if not isinstance(value, nn.Module) or value is model:
-                continue
-            theirs = [p.detach() for p in value.parameters()]
-            if theirs and len(theirs) == len(mine) and all(
-                    a.shape == b.shape and torch.equal(a, b.to(a.device)) for a, b in zip(mine, theirs)):
-                return name
-    return None
+def _predictions(outputs: dict, key: str, state: str) -> torch.Tensor:
+    """The reported predictions: exactly an int64 tensor with one class per test image, on the CPU."""
+    what = message("fashion_classifier_predictions", state=message(state))
+    actual, n = outputs.get(key), len(fashion_mnist()[3])
+    if type(actual) is not torch.Tensor:
+        raise CheckFailed(message("not_tensor", what=what, kind=type_name(actual)))
+    if tuple(actual.shape) != (n,):
+        raise CheckFailed(message("wrong_shape", what=what, actual=tuple(actual.shape), expected=(n,)))
+    if actual.dtype != torch.int64:
+        raise CheckFailed(message("wrong_dtype", what=what, actual=actual.dtype, expected=torch.int64))
+    return actual.detach().cpu()
+
+
+def _accuracy(predictions: torch.Tensor) -> float:
+    return (predictions == fashion_mnist()[3]).float().mean().item()
+
+
+def judge(case: str, inputs: dict, outputs: dict) -> None:
+    """Score the reported predictions against the test labels; enforce chance before, time, and the target."""
+    untrained = _accuracy(_predictions(outputs, "untrained", "fashion_classifier_untrained"))
+    if untrained > CHANCE_MAX:
+        raise CheckFailed(message("fashion_classifier_pretrained", accuracy=untrained))
+    failed = outputs.get("fit_failed")
+    if failed is not None:  # what the guard stopped or refused during fit, in the probe's words
+        raise CheckFailed(one_line(failed, 1000))
+
+    seconds = outputs.get("seconds")
+    if type(seconds) not in (int, float) or not 0 <= seconds < float("inf"):
+        shown = repr(seconds) if type(seconds) in (int, float) else type_name(seconds)
+        raise CheckFailed(message("fashion_classifier_bad_seconds", value=one_line(shown, 80)))
+    if seconds > LIMIT_S:
+        raise CheckFailed(message("fashion_classifier_too_slow", seconds=seconds, epochs=FIT_EPOCHS,
+                                  limit=LIMIT_S, budget=BUDGET_S, slack=SLACK))
+    copied = outputs.get("copied")
+    if copied is not None:
+        raise CheckFailed(message("fashion_classifier_copied", name=one_line(copied, 80)))
+
+    predictions = _predictions(outputs, "predictions", "fashion_classifier_trained")
+    if (predictions == predictions[0]).all():
+        raise CheckFailed(message("fashion_classifier_constant", label=int(predictions[0]), n=len(predictions)))
+    accuracy = _accuracy(predictions)
+    last_run[inputs["device"]] = {"untrained": untrained, "seconds": seconds, "accuracy": accuracy}
+    if accuracy < TARGET:
+        raise CheckFailed(message("fashion_classifier_low_accuracy", epochs=FIT_EPOCHS, accuracy=accuracy,
+                                  target=TARGET))
 
 
 def hidden_tests(build_model, fit, devices: list[str] | None = None) -> None:
     """Raise CheckFailed (an AssertionError) unless a fresh model trained by ``fit`` in time reaches TARGET."""
-    for device in devices or available_devices():
-        train_images, train_labels, test_images, test_labels = normalised_data(device)
-        forked = [torch.device(device).index or 0] if device.startswith("cuda") else []
-        with torch.random.fork_rng(devices=forked), one_thread():
-            torch.manual_seed(SEED)
-            model = fresh_model(build_model).to(device)
-            model.eval()
-            expect_logits(model, test_images[:7])
-            untrained = (predict(model, test_images) == test_labels).float().mean().item()
-            if untrained > CHANCE_MAX:
-                raise CheckFailed(message("fashion_classifier_pretrained", accuracy=untrained))
-
-            loader = DataLoader(TensorDataset(train_images, train_labels), batch_size=FIT_BATCH_SIZE,
-                                shuffle=True, generator=torch.Generator().manual_seed(SEED))
-            seconds = run_fit(fit, model, loader, FIT_EPOCHS, limit=LIMIT_S,
-                              project_over=PROJECTION_FACTOR * LIMIT_S)
-            if seconds > LIMIT_S:
-                raise CheckFailed(message("fashion_classifier_too_slow", seconds=seconds, epochs=FIT_EPOCHS,
-                                          limit=LIMIT_S, budget=BUDGET_S, slack=SLACK))
-            copied = _copied_from(model, build_model, fit)
-            if copied:
-                raise CheckFailed(message("fashion_classifier_copied", name=copied))
-
-            predictions = predict(model, test_images)
-            if (predictions == predictions[0]).all():
-                raise CheckFailed(message("fashion_classifier_constant", label=int(predictions[0]),
-                                          n=len(predictions)))
-            accuracy = (predictions == test_labels).float().mean().item()
-            last_run[device] = {"untrained": untrained, "seconds": seconds, "accuracy": accuracy}
-            if accuracy < TARGET:
-                raise CheckFailed(message("fashion_classifier_low_accuracy", epochs=FIT_EPOCHS, accuracy=accuracy,
-                                          target=TARGET))
+    run_in_process("fashion_classifier", (build_model, fit), devices)

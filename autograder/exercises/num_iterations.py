@@ -3,15 +3,18 @@
 The visible checks use four fixed cases. These use hundreds of fresh random ones (large and small
 data sets, exact multiples, a batch larger than the data, batch size 1, zero epochs), so an answer
 that rounds down, forgets the epochs, adds one batch too many, returns a float or hard-codes the
-visible answers loses the points. The count has nothing to do with a device, so ``devices`` only
-keeps the contract.
+visible answers loses the points. The count has nothing to do with a device, so every device gets
+the same cases (``devices`` only keeps the contract).
 """
 
 from __future__ import annotations
 
 import random
 
-from helper.checks.num_iterations import expect_iterations
+from helper.checks.num_iterations import expect_count
+
+from ..wire import Returned
+from . import run_in_process
 
 LESSON = "08_minibatches"
 ANSWER_CELL = "num_iterations"
@@ -53,7 +56,27 @@ def _random_cases(seed: int = 808):
         yield n_samples, batch_size, rng.choice([0, 1, 1, 2, 3, 5, 10, rng.randint(0, 100)])
 
 
+def cases(device: str):
+    for n_samples, batch_size, epochs in [*EDGE_CASES, *_random_cases()]:
+        yield (f"num_iterations({n_samples}, {batch_size}, {epochs})",
+               {"n_samples": n_samples, "batch_size": batch_size, "epochs": epochs})
+
+
+def _words(value) -> str | None:
+    """A description the probe sent for the message, if it is one: plain text, one short line."""
+    if type(value) is not str:
+        return None
+    return " ".join(value.split())[:80] or None
+
+
+def judge(case: str, inputs: dict, outputs: dict) -> None:
+    result, shown, kind = outputs["result"], None, None
+    if isinstance(result, Returned):  # not data (a numpy float...): the probe's words say what it was
+        shown = _words(outputs.get("shown")) or f"<{result.type_name}>"
+        kind = _words(outputs.get("kind")) or result.type_name
+    expect_count(result, inputs["n_samples"], inputs["batch_size"], inputs["epochs"], shown=shown, kind=kind)
+
+
 def hidden_tests(num_iterations, devices: list[str] | None = None) -> None:
     """Raise CheckFailed (an AssertionError) at the first case where the count is wrong or not an int."""
-    for n_samples, batch_size, epochs in [*EDGE_CASES, *_random_cases()]:
-        expect_iterations(num_iterations, n_samples, batch_size, epochs)
+    run_in_process("num_iterations", (num_iterations,), devices)

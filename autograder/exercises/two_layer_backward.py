@@ -15,16 +15,21 @@ from __future__ import annotations
 
 import torch
 
+from helper.checks.core import CheckFailed
 from helper.checks.two_layer_backward import (autograd_gradients, expect_gradient_check, expect_gradients,
-                                              float32_tolerance, float64_tolerance, random_problem,
-                                              run_two_layer_backward)
+                                              float32_tolerance, float64_tolerance, random_problem)
+from helper.i18n import message
 
-from . import available_devices
+from . import run_in_process
 
 LESSON = "05_backprop"
 ANSWER_CELL = "two_layer_backward"
 DEFINES = ("two_layer_backward",)
 CONTEXT = "import torch"
+FORBIDDEN_NAMES = ("backward", "autograd", "grad", "requires_grad", "requires_grad_", "enable_grad",
+                   "set_grad_enabled", "func", "vjp", "jacrev", "jacfwd")
+"""Autograd's entry points, which the lesson forbids by name: ``loss.backward()``, ``torch.autograd.grad``,
+``requires_grad``, switching grad mode back on, ``torch.func``. (The probe catches their use at run time too.)"""
 
 # (N, D, H): one of everything, square, more inputs than examples, wide hidden layers, one hidden unit.
 SIZES = [(1, 1, 1), (2, 2, 2), (5, 3, 4), (16, 4, 8), (7, 10, 3), (32, 2, 16), (3, 6, 1)]
@@ -39,16 +44,27 @@ def _cases(device: str):
     yield "every label 0", (X, torch.zeros(6, 1, dtype=X.dtype, device=device), W1, W2)
 
 
+def cases(device: str):
+    for name, (X, y, W1, W2) in _cases(device):
+        yield f"{name}, float64, {device}", {"X": X, "y": y, "W1": W1, "W2": W2}
+    X, y, W1, W2 = random_problem(8, 3, 5, seed=8, dtype=torch.float32, device=device)
+    yield f"N=8, D=3, H=5, float32, {device}", {"X": X, "y": y, "W1": W1, "W2": W2}
+
+
+def judge(case: str, inputs: dict, outputs: dict) -> None:
+    if outputs["autograd"]:
+        raise CheckFailed(message("two_layer_backward_autograd"))
+    if outputs["input_changed"]:
+        raise CheckFailed(message("input_modified", name="two_layer_backward"))
+    problem = tuple(inputs[key] for key in ("X", "y", "W1", "W2"))
+    result, where = outputs["result"], f" for {case}"
+    if problem[0].dtype == torch.float64:
+        expect_gradients(result, autograd_gradients(*problem), n=len(problem[0]), where=where, **float64_tolerance())
+        expect_gradient_check(result, *problem, where=where)
+    else:
+        expect_gradients(result, autograd_gradients(*problem), n=len(problem[0]), where=where, **float32_tolerance())
+
+
 def hidden_tests(two_layer_backward, devices: list[str] | None = None) -> None:
     """Raise CheckFailed (an AssertionError) at the first problem where ``two_layer_backward`` is wrong."""
-    for device in devices or available_devices():
-        for name, problem in _cases(device):
-            where = f" for {name}, float64, {device}"
-            result = run_two_layer_backward(two_layer_backward, *problem)
-            expect_gradients(result, autograd_gradients(*problem), n=len(problem[0]), where=where,
-                             **float64_tolerance())
-            expect_gradient_check(result, *problem, where=where)
-        problem = random_problem(8, 3, 5, seed=8, dtype=torch.float32, device=device)
-        result = run_two_layer_backward(two_layer_backward, *problem)
-        expect_gradients(result, autograd_gradients(*problem), n=8, where=f" for N=8, D=3, H=5, float32, {device}",
-                         **float32_tolerance())
+    run_in_process("two_layer_backward", (two_layer_backward,), devices)

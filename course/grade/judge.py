@@ -64,6 +64,11 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         wire.save(cases, job_dir / "inputs")
         outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.probes", str(sandbox.INSIDE)],
                               timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads)
+        if outcome.too_many_processes:
+            return Verdict("error", _say(language, f"the answer started more than {sandbox.EXTRA_PROCESSES} processes "
+                                         "(a fork storm?) and was stopped",
+                                         f"答案启动了超过 {sandbox.EXTRA_PROCESSES} 个进程（无限 fork？），已被终止"),
+                           outcome.seconds)
         if outcome.timed_out:
             return Verdict("timeout", _say(language, f"stopped after {limits.timeout:g} s (an endless loop, or far too slow)",
                                            f"运行超过 {limits.timeout:g} 秒被终止（死循环，或者太慢）"), outcome.seconds)

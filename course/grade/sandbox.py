@@ -53,6 +53,7 @@ class Outcome:
     seconds: float
     timed_out: bool
     stderr_tail: str
+    too_many_processes: bool = False
 
 
 def bwrap() -> str:
@@ -149,10 +150,20 @@ def run(job_dir: Path, hidden: list[Path], argv: list[str], *, timeout: float, m
                                        stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
                                        preexec_fn=_limits(memory_bytes, cpu_seconds, cgroup))
             outcome = _wait(process, timeout, start)
+        storm = cgroup is not None and _limit_was_hit(cgroup)
     finally:
         if cgroup is not None:
             _remove_cgroup(cgroup)
-    return Outcome(*outcome, _tail(stderr_path))
+    return Outcome(*outcome, _tail(stderr_path), storm)
+
+
+def _limit_was_hit(cgroup: Path) -> bool:
+    """Whether a fork in the sandbox was refused by the pids cgroup (``pids.events``: ``max N``)."""
+    try:
+        return any(line.split()[0] == "max" and int(line.split()[1]) > 0
+                   for line in (cgroup / "pids.events").read_text().splitlines())
+    except (OSError, ValueError, IndexError):
+        return False
 
 
 def process_limit() -> str:
@@ -186,13 +197,19 @@ def _pids_cgroup() -> Path | None:
 
 
 def _remove_cgroup(cgroup: Path) -> None:
-    for _ in range(50):  # the last processes may still be exiting
+    """Remove the cgroup, first killing anything still in it (processes that escaped the session)."""
+    for _ in range(200):
         try:
             cgroup.rmdir()
             return
         except FileNotFoundError:
             return
         except OSError:
+            for pid in (cgroup / "cgroup.procs").read_text().split():
+                try:
+                    os.kill(int(pid), signal.SIGKILL)
+                except (ProcessLookupError, ValueError):
+                    pass
             time.sleep(0.05)
 
 

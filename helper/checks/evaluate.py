@@ -5,7 +5,8 @@ records ``model.training`` and ``torch.is_grad_enabled()`` at every forward pass
 on a batch that was never moved to the device. The labels are chosen so that the batches have
 different accuracies and the last batch is smaller: the accuracy of the last batch alone, or the
 plain mean of the batch accuracies, are told apart from the right answer. The hidden tests
-(``autograder/exercises/evaluate.py``) reuse :func:`run_evaluate` on random models and data.
+(``autograder/exercises/evaluate.py``) judge what their probe reports with the same pieces,
+:func:`expect_eval_calls` and :func:`expect_accuracy`, on random models and data.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import torch
 
 from ..i18n import add_messages, message
 from .core import CheckFailed, call, passed
-from .train_epoch import spy_model, watched_loader
+from .train_epoch import expect_float, not_moved_message, spy_model, watched_loader
 
 add_messages({
     "evaluate_no_forward": {
@@ -71,6 +72,12 @@ add_messages({
         "en": "evaluate changed the model's parameters; evaluation must only look at the model, never train it.",
         "zh": "evaluate 改变了模型的参数；评估只能“看”模型，不能训练它。",
     },
+    "evaluate_changed_statistics": {
+        "en": "evaluate changed the running statistics of the model's BatchNorm layer: it ran the model in training "
+              "mode, where BatchNorm normalizes with each batch and updates its statistics. Call `model.eval()` first.",
+        "zh": "evaluate 改变了模型中 BatchNorm 层的运行统计量：它在训练模式下运行了模型，而训练模式下 BatchNorm "
+              "用每个批次做归一化，并更新这些统计量。请先调用 `model.eval()`。",
+    },
     "evaluate_example": {
         "en": "{total} samples in batches of {sizes}; correct predictions per batch {correct}: "
               "accuracy = {sum_correct} / {total} = {accuracy:.3f}",
@@ -114,37 +121,28 @@ def make_case(device, generator: torch.Generator, n_in: int, n_hidden: int, n_ou
     return model, inputs, labels
 
 
-def run_evaluate(evaluate, model, inputs, labels, batch_size: int, device) -> float:
-    """Run the student's ``evaluate``; fail with a message naming the first mistake; return its result."""
-    device = torch.device(device)
-    spy = model[0]
-    spy.calls.clear()
-    before = [p.detach().clone() for p in model.parameters()]
-    model.train()  # a model arrives in train mode, straight from training
-    loader = watched_loader(inputs, labels, batch_size)
-    result = call(evaluate, model, loader, device, name="evaluate")
-
-    if not spy.calls:
+def expect_eval_calls(calls: list, n_batches: int) -> None:
+    """The spy's record of an evaluation: one forward pass per batch, each in eval mode with autograd off."""
+    if not calls:
         raise CheckFailed(message("evaluate_no_forward"))
-    in_train = sum(training for training, _ in spy.calls)
+    in_train = sum(training for training, _ in calls)
     if in_train:
-        raise CheckFailed(message("evaluate_train_mode", count=in_train, total=len(spy.calls)))
-    with_grad = sum(grad for _, grad in spy.calls)
+        raise CheckFailed(message("evaluate_train_mode", count=in_train, total=len(calls)))
+    with_grad = sum(grad for _, grad in calls)
     if with_grad:
-        raise CheckFailed(message("evaluate_grad", count=with_grad, total=len(spy.calls)))
-    n_batches = -(-len(labels) // batch_size)
-    if len(spy.calls) != n_batches:
-        raise CheckFailed(message("evaluate_batches", actual=len(spy.calls), expected=n_batches))
-    if any(not torch.equal(p.detach(), b) for p, b in zip(model.parameters(), before)):
-        raise CheckFailed(message("evaluate_changed_model"))
-    if isinstance(result, bool) or not isinstance(result, float):
-        raise CheckFailed(message("evaluate_not_float", kind=type(result).__name__))
+        raise CheckFailed(message("evaluate_grad", count=with_grad, total=len(calls)))
+    if len(calls) != n_batches:
+        raise CheckFailed(message("evaluate_batches", actual=len(calls), expected=n_batches))
+
+
+def expect_accuracy(result, right: torch.Tensor, batch_size: int, right_unmoved: torch.Tensor | None = None) -> None:
+    """A Python float equal to the fraction of ``right`` (one bool per sample, in loader order).
+
+    ``right_unmoved``: which samples a model fed the disguised (never moved) inputs gets right.
+    """
+    expect_float(result, "evaluate_not_float")
     if not 0.0 <= result <= 1.0:
         raise CheckFailed(message("evaluate_range", actual=f"{result:.6g}"))
-
-    model.eval()
-    with torch.no_grad():
-        right = (model[1:](inputs.to(device)).argmax(dim=1).cpu() == labels)
     sizes = [len(right[i:i + batch_size]) for i in range(0, len(right), batch_size)]
     correct = [int(right[i:i + batch_size].sum()) for i in range(0, len(right), batch_size)]
     expected = sum(correct) / len(right)
@@ -154,7 +152,29 @@ def run_evaluate(evaluate, model, inputs, labels, batch_size: int, device) -> fl
             raise CheckFailed(message("evaluate_last_batch", **show))
         if abs(result - sum(c / s for c, s in zip(correct, sizes)) / len(sizes)) <= 1e-6:
             raise CheckFailed(message("evaluate_unweighted", last=sizes[-1], **show))
+        if right_unmoved is not None and abs(result - float(right_unmoved.sum()) / len(right)) <= 1e-6:
+            raise CheckFailed(not_moved_message("evaluate"))
         raise CheckFailed(message("evaluate_wrong", correct=sum(correct), total=len(right), **show))
+
+
+def run_evaluate(evaluate, model, inputs, labels, batch_size: int, device) -> float:
+    """Run the student's ``evaluate``; fail with a message naming the first mistake; return its result."""
+    device = torch.device(device)
+    spy = model[0]
+    spy.calls.clear()
+    before = [p.detach().clone() for p in model.parameters()]
+    model.train()  # a model arrives in train mode, straight from training
+    loader = watched_loader(inputs, labels, batch_size, disguise=True)
+    result = call(evaluate, model, loader, device, name="evaluate")
+
+    expect_eval_calls(spy.calls, -(-len(labels) // batch_size))
+    if any(not torch.equal(p.detach(), b) for p, b in zip(model.parameters(), before)):
+        raise CheckFailed(message("evaluate_changed_model"))
+    model.eval()
+    with torch.no_grad():
+        right = (model[1:](inputs.to(device)).argmax(dim=1).cpu() == labels)
+        right_unmoved = (model[1:](-inputs.to(device)).argmax(dim=1).cpu() == labels)
+    expect_accuracy(result, right, batch_size, right_unmoved)
     return result
 
 

@@ -196,6 +196,17 @@ add_messages({
               "{per_epoch} 个批次）大约需要 {estimate:.0f} 秒。预算：在笔记本电脑 CPU 的单个线程上 {budget} 秒；"
               "评分程序在 {limit} 秒时中止训练。",
     },
+    "fashion_classifier_predictions": {
+        "en": "the predictions of the {state} model on the test images",
+        "zh": "{state}模型在测试图片上的预测",
+    },
+    "fashion_classifier_trained": {"en": "trained", "zh": "训练后的"},
+    "fashion_classifier_untrained": {"en": "untrained", "zh": "未训练的"},
+    "fashion_classifier_bad_seconds": {
+        "en": "The grading process reported the training time as {value}, not as a number of seconds: the run "
+              "could not be graded.",
+        "zh": "评分进程报告的训练时间是 {value}，而不是秒数：无法评分。",
+    },
     "fashion_classifier_graded": {
         "en": "The grader trains a fresh model for {epochs} epochs on all {n:,} training images and needs at "
               "least {target:.0%} accuracy on the 10,000 test images.",
@@ -219,6 +230,14 @@ def one_thread():
 
 def _budget_fields() -> dict:
     return dict(limit=LIMIT_S, budget=BUDGET_S, slack=SLACK)
+
+
+def normalise(images: torch.Tensor, mean: torch.Tensor, std: torch.Tensor) -> torch.Tensor:
+    """FashionMNIST pixels as bytes (N, 1, 28, 28) to the float images the graded run trains on.
+
+    The same floats as ``helper.load_tensors`` (bytes / 255), minus the training set's mean, over its std.
+    """
+    return (images.float().div_(255) - mean) / std
 
 
 def fresh_model(build_model) -> nn.Module:

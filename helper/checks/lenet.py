@@ -14,6 +14,7 @@ from torch import nn
 
 from ..i18n import add_messages, message
 from .core import CheckFailed, call, expect_tensor, expect_unchanged, passed
+from .modules import describe_model, owned_by
 
 CONVOLUTIONS = {"conv1": (1, 6, 5), "conv2": (6, 16, 5)}
 """name: (in_channels, out_channels, kernel_size), stride 1 and no padding."""
@@ -145,36 +146,42 @@ def _expected_settings(name: str) -> tuple[type, dict]:
 def build(LeNet) -> nn.Module:
     """``LeNet()``, checked to be an nn.Module whose five layers have the right types and shapes."""
     model = call(LeNet, name="LeNet")
-    if not isinstance(model, nn.Module):
-        raise CheckFailed(message("lenet_not_module", kind=type(model).__name__))
-    found = ", ".join(name for name, _ in model.named_children()) or "-"
+    expect_layers(describe_model(model, (*CONVOLUTIONS, *LINEARS)))
+    return model
+
+
+def expect_layers(description: dict) -> None:
+    """Fail unless a model's description (:func:`helper.checks.modules.describe_model`) has the five layers right."""
+    if description["module"] is not True:
+        raise CheckFailed(message("lenet_not_module", kind=description["kind"]))
+    found = ", ".join(str(name) for name in description["children"]) or "-"
     for name in (*CONVOLUTIONS, *LINEARS):
-        layer = getattr(model, name, None)
+        layer = description["layers"].get(name)
         kind, settings = _expected_settings(name)
         if layer is None:
             raise CheckFailed(message("lenet_missing_layer", name=name, found=found))
-        if type(layer) is not kind:
-            raise CheckFailed(message("lenet_wrong_type", name=name, expected=kind.__name__,
-                                      kind=type(layer).__name__))
+        if layer["types"][0] != f"{kind.__module__}.{kind.__qualname__}":
+            raise CheckFailed(message("lenet_wrong_type", name=name, expected=kind.__name__, kind=layer["type"]))
         for field, expected in settings.items():
-            actual = getattr(layer, field)
+            actual = layer["settings"].get(field)
             if actual != expected:
                 text = message("lenet_wrong_setting", name=name, field=field, actual=actual,
                                expected=expected, layer=_layer_text(name))
                 if name == "fc1" and field == "in_features":
                     text += message("lenet_fc1_hint")
                 raise CheckFailed(text)
-        if layer.bias is None:
+        if layer["bias"] is not True:
             raise CheckFailed(message("lenet_no_bias", name=name, layer=_layer_text(name)))
-    return model
 
 
 def expect_parameter_count(model: nn.Module) -> None:
     """Fail unless the parameters are exactly the weights and biases of the five layers (61,706 numbers)."""
-    own = {id(p) for name in (*CONVOLUTIONS, *LINEARS)
-           for p in (getattr(model, name).weight, getattr(model, name).bias)}
-    extra = [name for name, p in model.named_parameters() if id(p) not in own]
-    count = sum(p.numel() for p in model.parameters())
+    expect_parameter_count_in(describe_model(model, (*CONVOLUTIONS, *LINEARS)))
+
+
+def expect_parameter_count_in(description: dict) -> None:
+    """:func:`expect_parameter_count` on a model's description."""
+    extra, count = owned_by(description, (*CONVOLUTIONS, *LINEARS))
     if extra or count != N_PARAMETERS:
         raise CheckFailed(message("lenet_parameter_count", count=count, expected=N_PARAMETERS,
                                   names=", ".join(extra) or "-"))
@@ -187,14 +194,39 @@ def forward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
         result = call(model, x, name="LeNet.forward")
     except CheckFailed as failure:
         cause = failure.__cause__
-        detail = f"{type(cause).__name__}: {cause}" if cause is not None else ""
-        if len(x) > 1 and f"(1x{len(x) * 400} and 400x120)" in detail:
-            raise CheckFailed(message("lenet_flattened_batch", shape=tuple(x.shape), error=detail)) from None
+        hint = crash_hint(x, f"{type(cause).__name__}: {cause}" if cause is not None else "")
+        if hint:
+            raise CheckFailed(hint) from None
         raise
     expect_unchanged(x, version, original, name="LeNet.forward")
+    expect_batch_kept(result, x)
+    return result
+
+
+def crash_hint(x: torch.Tensor, cause: str) -> str | None:
+    """The message for a forward pass that crashed on ``x`` with ``cause``, when the batch was flattened away."""
+    if len(x) > 1 and f"(1x{len(x) * 400} and 400x120)" in cause:
+        return message("lenet_flattened_batch", shape=tuple(x.shape), error=cause)
+    return None
+
+
+def expect_batch_kept(result, x: torch.Tensor) -> None:
+    """Fail if ``result`` has a multiple of the batch's rows: the flatten step mixed images up."""
     if (type(result) is torch.Tensor and result.dim() == 2 and result.shape[0] != len(x)
             and result.shape[0] % len(x) == 0):
         raise CheckFailed(message("lenet_batch_changed", rows=result.shape[0], n=len(x)))
+
+
+def expect_forward(observed, x: torch.Tensor):
+    """What :func:`forward` checks, on what :func:`helper.checks.modules.observe_forward` saw; the result."""
+    if type(observed) is not dict:
+        raise CheckFailed(message("model_no_forward", name="LeNet.forward"))
+    if "crashed" in observed:
+        raise CheckFailed(crash_hint(x, str(observed.get("cause", ""))) or str(observed["crashed"]))
+    if observed.get("input_changed") is not False:
+        raise CheckFailed(message("input_modified", name="LeNet.forward"))
+    result = observed.get("result")
+    expect_batch_kept(result, x)
     return result
 
 

@@ -5,7 +5,8 @@ loop relies on: it is a ``DataLoader`` (not a list of batches made once), ``len(
 last partial batch, every batch is an ``(xb, yb)`` pair of the right size, dtype and device, each
 ``xb[i]`` still belongs with ``yb[i]``, every sample comes exactly once per epoch, the order is kept
 when ``shuffle=False`` and changes (from epoch to epoch) when ``shuffle=True``. The hidden tests
-reuse it on random sizes, dtypes and devices.
+run the same checks on random sizes, dtypes and devices, in two halves: their probe collects the
+batches with :func:`take_epoch`, their judge checks them with :func:`check_epoch` and the rest.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import torch
 from torch.utils.data import DataLoader
 
 from ..i18n import add_messages, message
-from .core import CheckFailed, call, passed
+from .core import CheckFailed, call, passed, type_name
 
 add_messages({
     "make_loader_not_loader": {
@@ -123,10 +124,10 @@ add_messages({
 
 
 def _kind(value) -> str:
-    return type(value).__name__
+    return type_name(value)
 
 
-def _row_index(X: torch.Tensor) -> dict[bytes, int]:
+def row_index(X: torch.Tensor) -> dict[bytes, int]:
     """Each sample of X, as bytes, mapped to its position (the check's data have distinct rows)."""
     rows = X.detach().cpu().reshape(len(X), -1).contiguous()
     return {row.numpy().tobytes(): i for i, row in enumerate(rows)}
@@ -138,11 +139,20 @@ def ceil_div(n: int, b: int) -> int:
 
 def expect_loader(loader, n: int, batch_size: int) -> None:
     """A DataLoader whose length counts the last partial batch."""
-    if not isinstance(loader, DataLoader):
-        raise CheckFailed(message("make_loader_not_loader", kind=_kind(loader)))
+    expect_loader_kind(isinstance(loader, DataLoader), _kind(loader))
+    expect_length(call(len, loader, name="len"), n, batch_size)
+
+
+def expect_loader_kind(is_loader: bool, kind: str) -> None:
+    """``make_loader`` returned a DataLoader (``kind``: the type it returned, by name)."""
+    if is_loader is not True:
+        raise CheckFailed(message("make_loader_not_loader", kind=kind))
+
+
+def expect_length(actual, n: int, batch_size: int) -> None:
+    """``len(loader)`` counts the last partial batch."""
     expected = ceil_div(n, batch_size)
-    actual = call(len, loader, name="len")
-    if actual != expected:
+    if actual != expected or type(actual) is not int:
         fields = dict(actual=actual, expected=expected, n=n, b=batch_size)
         if n % batch_size and actual == n // batch_size:
             raise CheckFailed(message("make_loader_len_drop_last", rest=n % batch_size, **fields))
@@ -175,8 +185,26 @@ def expect_batch(batch, X: torch.Tensor, y: torch.Tensor, size: int, what: str =
 
 def one_epoch(loader, X: torch.Tensor, y: torch.Tensor, batch_size: int, rows: dict[bytes, int]) -> list[int]:
     """Go over the loader once; return the sample order, failing on any batch a training loop would trip on."""
+    return check_epoch(call(list, loader, name="list"), X, y, batch_size, rows)
+
+
+def take_epoch(loader, limit: int) -> list:
+    """The batches of one pass over ``loader``, at most ``limit`` of them (a loader could go on forever)."""
+    iterator = call(iter, loader, name="iter")
+    batches, end = [], object()
+    while len(batches) < limit:
+        batch = call(next, iterator, end, name="next")
+        if batch is end:
+            break
+        batches.append(batch)
+    return batches
+
+
+def check_epoch(batches: list, X: torch.Tensor, y: torch.Tensor, batch_size: int, rows: dict[bytes, int]) -> list[int]:
+    """The sample order of one epoch's ``batches``, failing on any batch a training loop would trip on."""
     n = len(X)
-    batches = call(list, loader, name="list")
+    if type(batches) is not list:
+        raise ValueError("the report of an epoch is malformed")
     sizes = [_size(b) for b in batches]
     expected_sizes = [batch_size] * (n // batch_size) + ([n % batch_size] if n % batch_size else [])
     if sizes != expected_sizes:
@@ -213,10 +241,16 @@ def inspect_loader(make_loader, X: torch.Tensor, y: torch.Tensor, batch_size: in
     """
     loader = call(make_loader, X, y, batch_size, shuffle, name="make_loader")
     expect_loader(loader, len(X), batch_size)
-    rows = _row_index(X)
+    rows = row_index(X)
     orders = [one_epoch(loader, X, y, batch_size, rows) for _ in range(epochs)]
-    identity = list(range(len(X)))
-    if shuffle and len(X) >= 8:  # 8! orders: the chance of keeping the order by luck is 1 in 40,320
+    expect_orders(orders, len(X), shuffle)
+    return orders
+
+
+def expect_orders(orders: list[list[int]], n: int, shuffle: bool) -> None:
+    """The sample orders of successive epochs: kept without shuffling, new every epoch with it."""
+    identity = list(range(n))
+    if shuffle and n >= 8:  # 8! orders: the chance of keeping the order by luck is 1 in 40,320
         if orders[0] == identity:
             raise CheckFailed(message("make_loader_not_shuffled"))
         if len(orders) > 1 and orders[0] == orders[1]:
@@ -225,7 +259,6 @@ def inspect_loader(make_loader, X: torch.Tensor, y: torch.Tensor, batch_size: in
         for order in orders:
             if order != identity:
                 raise CheckFailed(message("make_loader_shuffled", first=", ".join(map(str, order[:5]))))
-    return orders
 
 
 def _size(batch) -> int | None:

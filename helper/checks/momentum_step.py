@@ -6,7 +6,9 @@ optimizer created inside, None returned, autograd left on, the gradients untouch
 both lists still the same objects. :func:`expect_step` then compares the new velocities and
 parameters with the right ones and, when they differ, with the usual wrong variants (velocity
 rebound instead of updated, lr folded into the velocity, dampening, Nesterov, the gradient used
-instead of the velocity), so the message names the mistake. The hidden tests reuse both.
+instead of the velocity), so the message names the mistake. The hidden tests reuse both, split in
+two: the grading probe runs :func:`observe_momentum_step`, which reports the call as data, and the
+judge turns that report into the same messages with :func:`expect_call` and :func:`expect_step`.
 """
 
 from __future__ import annotations
@@ -100,6 +102,14 @@ add_messages({
     },
     "momentum_step_velocity": {"en": "velocity {index} after the step", "zh": "这一步之后的第 {index} 个速度"},
     "momentum_step_param": {"en": "parameter {index} after the step", "zh": "这一步之后的第 {index} 个参数"},
+    "momentum_step_count": {
+        "en": "the grading process reported {actual} {what} tensors after the step instead of {expected}",
+        "zh": "评分进程报告这一步之后有 {actual} 个 {what} 张量，而应该是 {expected} 个",
+    },
+    "momentum_step_missing_step": {
+        "en": "the grading process reported no results for step {step}",
+        "zh": "评分进程没有报告第 {step} 步的结果",
+    },
     "momentum_step_example": {
         "en": "worked example, lr = {lr}, momentum = {mu}:\n"
               "    p      {p}      v      {v}      p.grad {g}\n"
@@ -147,6 +157,81 @@ def tolerance(reference: torch.Tensor, steps: int = 1) -> dict[str, float]:
     return {"rtol": 8 * eps * steps, "atol": 8 * eps * steps * scale}
 
 
+def observe_momentum_step(momentum_step, params: list[torch.Tensor], velocities: list[torch.Tensor],
+                          lr: float, momentum: float) -> dict:
+    """Call ``momentum_step`` and report, as plain data, what the call did besides the new values.
+
+    ``error``: None, or what it raised (``types``: the exception's classes, ``detail``, ``message``:
+    the readable failure); ``optimizers``: torch.optim classes created inside; ``returned``: the type
+    name of what it returned (None for None); ``grad_enabled``: autograd on afterwards (it is switched
+    back on here either way); ``replaced``: the lists (``"params"``, ``"velocities"``) whose elements
+    were replaced; ``grads``: each parameter's .grad afterwards (a copy, or None); ``grad_replaced``:
+    .grad is another tensor now. The grading probe sends this to the judge; :func:`expect_call`
+    turns it into feedback.
+    """
+    original_params, original_velocities = list(params), list(velocities)
+    grads = [p.grad for p in params]
+    optimizers: list[str] = []
+    error = result = None
+    with record_optimizers(optimizers):
+        try:
+            result = call(momentum_step, params, velocities, lr, momentum, name="momentum_step")
+        except CheckFailed as failure:
+            cause = failure.__cause__
+            error = {"types": [c.__name__ for c in type(cause).__mro__] if cause is not None else [],
+                     "detail": str(cause) if cause is not None else "", "message": str(failure)}
+        finally:
+            grad_enabled = torch.is_grad_enabled()
+            torch.set_grad_enabled(True)
+    replaced = [which for which, given, originals in (("params", params, original_params),
+                                                      ("velocities", velocities, original_velocities))
+                if len(given) != len(originals) or any(a is not b for a, b in zip(given, originals))]
+    return {
+        "error": error, "optimizers": list(optimizers),
+        "returned": None if result is None else type(result).__name__,
+        "grad_enabled": grad_enabled, "replaced": replaced,
+        "grads": [p.grad.detach().clone() if isinstance(p.grad, torch.Tensor) else None for p in original_params],
+        "grad_replaced": [p.grad is not g for p, g in zip(original_params, grads)],
+    }
+
+
+def expect_call(observed: dict, grads: list[torch.Tensor]) -> None:
+    """Fail on anything :func:`observe_momentum_step` saw besides changing the tensors' values in place.
+
+    ``grads``: each parameter's gradient before the call, which it must have kept, bit for bit.
+    """
+    optimizers = [str(n) for n in observed["optimizers"]]
+    error = observed["error"]
+    if error is not None:
+        if optimizers:
+            raise CheckFailed(message("momentum_step_used_optimizer", names=", ".join(optimizers)))
+        types, detail = [str(t) for t in error["types"]], str(error["detail"])
+        if "RuntimeError" in types and "leaf Variable that requires grad" in detail:
+            raise CheckFailed(message("momentum_step_no_grad", error=f"{types[0]}: {detail}"))
+        raise CheckFailed(str(error["message"]))
+    if optimizers:
+        raise CheckFailed(message("momentum_step_used_optimizer", names=", ".join(optimizers)))
+    if observed["returned"] is not None:
+        raise CheckFailed(message("momentum_step_returned", kind=str(observed["returned"])))
+    if observed["grad_enabled"] is not True:
+        raise CheckFailed(message("momentum_step_grad_enabled"))
+    replaced = list(observed["replaced"])
+    for which in ("params", "velocities"):
+        if which in replaced:
+            raise CheckFailed(message("momentum_step_list_changed", which=which))
+    reported, swapped = list(observed["grads"]), list(observed["grad_replaced"])
+    for index, grad in enumerate(grads):
+        now = reported[index] if index < len(reported) else None
+        if swapped[index:index + 1] != [False] or not (_like(now, grad) and torch.equal(now, grad)):
+            raise CheckFailed(message("momentum_step_grad_changed", index=index))
+
+
+def _like(actual, expected: torch.Tensor) -> bool:
+    """A plain tensor of the same shape, dtype and device (what the judge receives may be anything)."""
+    return (type(actual) in (torch.Tensor, torch.nn.Parameter) and actual.shape == expected.shape
+            and actual.dtype == expected.dtype and actual.device == expected.device)
+
+
 def run_momentum_step(momentum_step, params: list[torch.Tensor], velocities: list[torch.Tensor],
                       lr: float, momentum: float) -> None:
     """Call ``momentum_step``; fail on anything but changing the given tensors' values in place.
@@ -154,40 +239,24 @@ def run_momentum_step(momentum_step, params: list[torch.Tensor], velocities: lis
     Checks the call itself (no optimizer, no crash, returns None, autograd left on, gradients and the
     lists' elements untouched). The new values are checked by :func:`expect_step`.
     """
-    original_params, original_velocities = list(params), list(velocities)
-    grads = [p.grad for p in params]
-    grad_copies = [g.clone() for g in grads]
-    optimizers: list[str] = []
-    with record_optimizers(optimizers):
-        try:
-            result = call(momentum_step, params, velocities, lr, momentum, name="momentum_step")
-        except CheckFailed as failure:
-            error = failure.__cause__
-            if optimizers:
-                raise CheckFailed(message("momentum_step_used_optimizer", names=", ".join(optimizers))) from None
-            if isinstance(error, RuntimeError) and "leaf Variable that requires grad" in str(error):
-                raise CheckFailed(message("momentum_step_no_grad", error=f"{type(error).__name__}: {error}")) from None
-            raise
-        finally:
-            grad_enabled = torch.is_grad_enabled()
-            torch.set_grad_enabled(True)
-    if optimizers:
-        raise CheckFailed(message("momentum_step_used_optimizer", names=", ".join(optimizers)))
-    if result is not None:
-        raise CheckFailed(message("momentum_step_returned", kind=type(result).__name__))
-    if not grad_enabled:
-        raise CheckFailed(message("momentum_step_grad_enabled"))
-    for which, given, originals in (("params", params, original_params),
-                                    ("velocities", velocities, original_velocities)):
-        if len(given) != len(originals) or any(a is not b for a, b in zip(given, originals)):
-            raise CheckFailed(message("momentum_step_list_changed", which=which))
-    for index, (p, grad, copy) in enumerate(zip(params, grads, grad_copies)):
-        if p.grad is not grad or not torch.equal(p.grad, copy):
-            raise CheckFailed(message("momentum_step_grad_changed", index=index))
+    grads = [p.grad.clone() for p in params]
+    expect_call(observe_momentum_step(momentum_step, params, velocities, lr, momentum), grads)
 
 
 def _all_close(actual, expected, steps: int = 1) -> bool:
     return all(torch.allclose(a.detach(), e.detach(), **tolerance(e, steps)) for a, e in zip(actual, expected))
+
+
+def _checked(actual, expected, key: str, steps: int) -> list[torch.Tensor]:
+    """``actual`` detached, once each is a tensor like its ``expected`` (the judge's results may hold anything)."""
+    actual = [t.detach() if type(t) in (torch.Tensor, torch.nn.Parameter) else t for t in actual]
+    if len(actual) != len(expected):
+        raise CheckFailed(message("momentum_step_count", what=key.rsplit("_", 1)[1], actual=len(actual),
+                                  expected=len(expected)))
+    for index, (a, e) in enumerate(zip(actual, expected)):
+        if not _like(a, e):
+            expect_tensor(a, e.detach(), message(key, index=index), **tolerance(e, steps))
+    return actual
 
 
 def expect_step(params, velocities, params_before, velocities_before, grads, lr: float, momentum: float,
@@ -204,8 +273,8 @@ def expect_step(params, velocities, params_before, velocities_before, grads, lr:
         expected_velocities = right_v
     if expected_params is None:
         expected_params = right_p
-    velocities = [v.detach() for v in velocities]
-    params = [p.detach() for p in params]
+    velocities = _checked(velocities, expected_velocities, "momentum_step_velocity", steps)
+    params = _checked(params, expected_params, "momentum_step_param", steps)
 
     def made(actual, variant, right) -> bool:
         return _all_close(actual, variant) and not _all_close(variant, right)

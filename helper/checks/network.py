@@ -14,6 +14,7 @@ from torch import nn
 
 from ..i18n import add_messages, message
 from .core import CheckFailed, call, expect_tensor, expect_unchanged, passed
+from .modules import crash_cause, describe_model, owned_by, works_flat
 
 LAYERS = {"fc1": (784, 128), "fc2": (128, 64), "fc3": (64, 10)}
 """Each layer's name and (in_features, out_features)."""
@@ -143,30 +144,38 @@ add_messages({
 def build(Network) -> nn.Module:
     """``Network()``, checked to be an nn.Module whose layers fc1, fc2, fc3 have the right shapes."""
     model = call(Network, name="Network")
-    if not isinstance(model, nn.Module):
-        raise CheckFailed(message("network_not_module", kind=type(model).__name__))
-    found = ", ".join(name for name, _ in model.named_children()) or "-"
+    expect_layers(describe_model(model, LAYERS))
+    return model
+
+
+def expect_layers(description: dict) -> None:
+    """Fail unless a model's description (:func:`helper.checks.modules.describe_model`) has fc1, fc2, fc3 right."""
+    if description["module"] is not True:
+        raise CheckFailed(message("network_not_module", kind=description["kind"]))
+    found = ", ".join(str(name) for name in description["children"]) or "-"
     for name, (n_in, n_out) in LAYERS.items():
-        layer = getattr(model, name, None)
+        layer = description["layers"].get(name)
         if layer is None:
             raise CheckFailed(message("network_missing_layer", name=name, found=found))
-        if not isinstance(layer, nn.Linear):
-            raise CheckFailed(message("network_not_linear", name=name, kind=type(layer).__name__))
+        if "torch.nn.modules.linear.Linear" not in layer["types"]:
+            raise CheckFailed(message("network_not_linear", name=name, kind=layer["type"]))
         for field, expected in (("in_features", n_in), ("out_features", n_out)):
-            actual = getattr(layer, field)
+            actual = layer["settings"].get(field)
             if actual != expected:
                 raise CheckFailed(message("network_wrong_features", name=name, field=field, actual=actual,
                                           expected=expected, n_in=n_in, n_out=n_out))
-        if layer.bias is None:
+        if layer["bias"] is not True:
             raise CheckFailed(message("network_no_bias", name=name, n_in=n_in, n_out=n_out))
-    return model
 
 
 def expect_only_the_three_layers(model: nn.Module) -> None:
     """Fail if the model has parameters other than the weights and biases of fc1, fc2 and fc3."""
-    own = {id(p) for name in LAYERS for p in (getattr(model, name).weight, getattr(model, name).bias)}
-    extra = [name for name, p in model.named_parameters() if id(p) not in own]
-    count = sum(p.numel() for p in model.parameters())
+    expect_only_the_three_layers_in(describe_model(model, LAYERS))
+
+
+def expect_only_the_three_layers_in(description: dict) -> None:
+    """:func:`expect_only_the_three_layers` on a model's description."""
+    extra, count = owned_by(description, LAYERS)
     if extra:
         raise CheckFailed(message("network_extra_parameters", names=", ".join(extra)))
     if count != N_PARAMETERS:  # unreachable with the right layers; kept for a clear message
@@ -179,15 +188,37 @@ def forward(model: nn.Module, x: torch.Tensor) -> torch.Tensor:
     try:
         result = call(model, x, name="Network.forward")
     except CheckFailed as failure:
-        if len(x) > 1 and f"1x{x.numel()}" in _cause(failure):
-            raise CheckFailed(message("network_flattened_batch", shape=tuple(x.shape), numel=x.numel(),
-                                      error=_cause(failure))) from None
-        if x.dim() == 4 and _works_flat(model, x):
-            raise CheckFailed(message("network_needs_flatten", images=tuple(x.shape),
-                                      flat=(x.shape[0], 784), error=_cause(failure))) from None
+        hint = crash_hint(x, crash_cause(failure), lambda: works_flat(model, x))
+        if hint:
+            raise CheckFailed(hint) from None
         raise
     expect_unchanged(x, version, original, name="Network.forward")
     return result
+
+
+def crash_hint(x: torch.Tensor, cause: str, runs_flat) -> str | None:
+    """The message for a forward pass that crashed on ``x`` with ``cause``, when it is a flattening mistake.
+
+    ``runs_flat()`` says whether the same model runs on ``x`` flattened to (N, 784).
+    """
+    if len(x) > 1 and f"1x{x.numel()}" in cause:
+        return message("network_flattened_batch", shape=tuple(x.shape), numel=x.numel(), error=cause)
+    if x.dim() == 4 and runs_flat():
+        return message("network_needs_flatten", images=tuple(x.shape), flat=(x.shape[0], 784), error=cause)
+    return None
+
+
+def expect_forward(observed, x: torch.Tensor):
+    """What :func:`forward` checks, on what :func:`helper.checks.modules.observe_forward` saw; the result."""
+    if type(observed) is not dict:
+        raise CheckFailed(message("model_no_forward", name="Network.forward"))
+    if "crashed" in observed:
+        cause = str(observed.get("cause", ""))
+        raise CheckFailed(crash_hint(x, cause, lambda: observed.get("works_flat") is True)
+                          or str(observed["crashed"]))
+    if observed.get("input_changed") is not False:
+        raise CheckFailed(message("input_modified", name="Network.forward"))
+    return observed.get("result")
 
 
 def reference_logits(model: nn.Module, x: torch.Tensor, hidden="relu", output=None) -> torch.Tensor:
@@ -271,15 +302,3 @@ def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
     a, b = a.detach(), b.detach()
     return a.shape == b.shape and bool(torch.allclose(a, b, **tolerance(b.dtype)))
 
-
-def _works_flat(model: nn.Module, x: torch.Tensor) -> bool:
-    try:
-        model(x.flatten(start_dim=1))
-    except Exception:
-        return False
-    return True
-
-
-def _cause(failure: CheckFailed) -> str:
-    cause = failure.__cause__
-    return f"{type(cause).__name__}: {cause}" if cause is not None else str(failure)

@@ -3,13 +3,14 @@
 The answer is ``ceil(n_samples / batch_size) * epochs``, an ``int``. :func:`expect_iterations` calls
 the student's function once and, when the count is off, names the usual mistake: rounding down
 (the last, smaller batch forgotten), forgetting the epochs, adding one batch too many when the data
-divide evenly, or returning a float such as ``938.0``. The hidden tests reuse it on random numbers.
+divide evenly, or returning a float such as ``938.0``. The hidden tests judge the counts they
+receive with its second half, :func:`expect_count`, on random numbers.
 """
 
 from __future__ import annotations
 
 from ..i18n import add_messages, message
-from .core import CheckFailed, call, passed
+from .core import CheckFailed, call, passed, type_name
 
 add_messages({
     "num_iterations_not_int": {
@@ -73,6 +74,17 @@ add_messages({
 })
 
 
+class _Shown(str):
+    """Text shown as it is where the message template asks for a repr (``{value!r}``)."""
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def _short(text: str, limit: int = 80) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
 def ceil_div(n: int, b: int) -> int:
     """⌈n / b⌉ in exact integer arithmetic."""
     return -(-n // b)
@@ -85,10 +97,21 @@ def expected_iterations(n_samples: int, batch_size: int, epochs: int) -> int:
 
 def expect_iterations(num_iterations, n_samples: int, batch_size: int, epochs: int) -> None:
     """Call the student's function once; fail with the mistake the wrong count points to."""
-    args = f"{n_samples}, {batch_size}, {epochs}"
     result = call(num_iterations, n_samples, batch_size, epochs, name="num_iterations")
-    if isinstance(result, bool) or not isinstance(result, int):
-        raise CheckFailed(message("num_iterations_not_int", args=args, value=result, kind=type(result).__name__))
+    expect_count(result, n_samples, batch_size, epochs)
+
+
+def expect_count(result, n_samples: int, batch_size: int, epochs: int, shown: str | None = None,
+                 kind: str | None = None) -> None:
+    """Fail unless ``result`` is exactly the int :func:`expected_iterations` gives, naming the likely mistake.
+
+    ``shown`` and ``kind`` describe a result that is not an int when ``result`` itself cannot (the
+    hidden tests receive a numpy float as ``autograder.wire.Returned``, and its repr from the probe).
+    """
+    args = f"{n_samples}, {batch_size}, {epochs}"
+    if type(result) is not int:
+        raise CheckFailed(message("num_iterations_not_int", args=args, value=_Shown(shown or _short(repr(result))),
+                                  kind=kind or type_name(result)))
     expected = expected_iterations(n_samples, batch_size, epochs)
     if result == expected:
         return

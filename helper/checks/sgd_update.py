@@ -4,7 +4,9 @@
 get wrong besides the values: the return value, the gradients (left as they are, not zeroed), the
 identity of the tensors it was given, autograd left switched on, parameters without a gradient
 skipped, and no ``torch.optim`` optimizer doing the work behind the scenes. The hidden tests reuse
-it on random models and many steps.
+it on random models (built by :func:`build_model`) and many steps, split in two: the grading probe
+runs :func:`observe_sgd_update`, which reports the call as data, and the judge turns that report
+into the same messages with :func:`expect_call` and :func:`expect_parameters`.
 """
 
 from __future__ import annotations
@@ -81,6 +83,14 @@ add_messages({
         "zh": "sgd_update 修改了索引为 {index} 的参数，可它没有梯度（.grad 为 None）：这样的参数应保持不变。",
     },
     "sgd_update_param": {"en": "parameter {index} after sgd_update", "zh": "sgd_update 之后索引为 {index} 的参数"},
+    "sgd_update_missing_step": {
+        "en": "the grading process reported no results for step {step}",
+        "zh": "评分进程没有报告第 {step} 步的结果",
+    },
+    "sgd_update_count": {
+        "en": "the grading process reported {actual} parameters after sgd_update instead of {expected}",
+        "zh": "评分进程报告 sgd_update 之后有 {actual} 个参数，而应该是 {expected} 个",
+    },
     "sgd_update_example": {
         "en": "worked example, lr = {lr}:\n    w before  {before}\n    w.grad    {grad}\n"
               "    w after   {after}   (w − lr · w.grad)",
@@ -128,60 +138,131 @@ def tolerance(dtype: torch.dtype) -> dict[str, float]:
     return {"rtol": 8 * eps, "atol": 8 * eps}
 
 
+def observe_sgd_update(sgd_update, parameters: list[torch.Tensor], lr: float, as_generator: bool = False) -> dict:
+    """Call ``sgd_update`` on ``parameters`` and report, as plain data, what the call did besides the values.
+
+    ``error``: None, or what it raised (``types``: the exception's classes, ``detail``, ``message``:
+    the readable failure); ``optimizers``: torch.optim classes created inside; ``returned``: the type
+    name of what it returned (None for None); ``grad_enabled``: autograd on afterwards (it is switched
+    back on here either way); ``list_replaced``: elements of the given list replaced; ``grads``: each
+    parameter's .grad afterwards (a copy, or None); ``grad_replaced``: .grad is another tensor now.
+    The grading probe sends this to the judge; :func:`expect_call` turns it into feedback.
+    """
+    given = list(parameters)  # the list sgd_update receives (or iterates through)
+    originals = list(given)
+    grads = [p.grad for p in originals]
+    optimizers: list[str] = []
+    error = result = None
+    with _record_optimizers(optimizers):
+        try:
+            result = call(sgd_update, iter(given) if as_generator else given, lr, name="sgd_update")
+        except CheckFailed as failure:
+            cause = failure.__cause__
+            error = {"types": [c.__name__ for c in type(cause).__mro__] if cause is not None else [],
+                     "detail": str(cause) if cause is not None else "", "message": str(failure)}
+        finally:
+            grad_enabled = torch.is_grad_enabled()
+            torch.set_grad_enabled(True)
+    return {
+        "error": error, "optimizers": list(optimizers),
+        "returned": None if result is None else type(result).__name__,
+        "grad_enabled": grad_enabled,
+        "list_replaced": len(given) != len(originals) or any(a is not b for a, b in zip(given, originals)),
+        "grads": [p.grad.detach().clone() if isinstance(p.grad, torch.Tensor) else None for p in originals],
+        "grad_replaced": [g is not None and p.grad is not None and p.grad is not g for p, g in zip(originals, grads)],
+    }
+
+
+def grad_tolerance(dtype: torch.dtype) -> dict[str, float]:
+    """Gradients recomputed by the judge at parameters a few bits away from the answer's still agree this well."""
+    eps = torch.finfo(dtype).eps
+    return {"rtol": eps ** 0.5, "atol": eps ** 0.5}
+
+
+def expect_call(observed: dict, grads: list, before: list, after: list, exact_grads: bool = True) -> None:
+    """Fail on anything :func:`observe_sgd_update` saw besides changing the parameters' values in place.
+
+    ``grads`` and ``before``: each parameter's gradient (or None) and value before the call;
+    ``after``: the values after it. With ``exact_grads`` the gradients must be left bit for bit,
+    otherwise (``grads`` recomputed elsewhere) within :func:`grad_tolerance`.
+    """
+    frozen = any(g is None for g in grads)
+    optimizers = [str(n) for n in observed["optimizers"]]
+    error = observed["error"]
+    if error is not None:
+        if optimizers:
+            raise CheckFailed(message("sgd_update_used_optimizer", names=", ".join(optimizers)))
+        types, detail = [str(t) for t in error["types"]], str(error["detail"])
+        shown = f"{types[0]}: {detail}" if types else detail
+        if "RuntimeError" in types and "leaf Variable that requires grad" in detail:
+            raise CheckFailed(message("sgd_update_no_grad", error=shown))
+        if ("TypeError" in types or "AttributeError" in types) and "NoneType" in detail and frozen:
+            raise CheckFailed(message("sgd_update_none_grad", error=shown))
+        raise CheckFailed(str(error["message"]))
+    if optimizers:
+        raise CheckFailed(message("sgd_update_used_optimizer", names=", ".join(optimizers)))
+    if observed["returned"] is not None:
+        raise CheckFailed(message("sgd_update_returned", kind=str(observed["returned"])))
+    if observed["grad_enabled"] is not True:
+        raise CheckFailed(message("sgd_update_grad_enabled"))
+    if observed["list_replaced"] is not False:
+        raise CheckFailed(message("sgd_update_list_changed"))
+    reported, replaced = list(observed["grads"]), list(observed["grad_replaced"])
+    for index, grad in enumerate(grads):
+        if grad is None:
+            continue
+        now = reported[index] if index < len(reported) else None
+        how = ("none" if now is None else "replaced" if replaced[index:index + 1] != [False]
+               else "values" if not _same_grad(now, grad, exact_grads) else None)
+        if how:
+            raise CheckFailed(message("sgd_update_grad_changed", index=index,
+                                      how=message(f"sgd_update_grad_how_{how}")))
+    for index, (grad, b) in enumerate(zip(grads, before)):
+        if grad is None and not _same(after[index], b):
+            raise CheckFailed(message("sgd_update_touched_frozen", index=index))
+
+
+def _same_grad(actual, expected: torch.Tensor, exact: bool) -> bool:
+    if not _like(actual, expected):
+        return False
+    return torch.equal(actual, expected) if exact else bool(
+        torch.allclose(actual, expected, **grad_tolerance(expected.dtype)))
+
+
+def _same(actual, expected: torch.Tensor) -> bool:
+    return _like(actual, expected) and torch.equal(actual.detach(), expected.detach())
+
+
+def _like(actual, expected: torch.Tensor) -> bool:
+    """A plain tensor of the same shape, dtype and device (what the judge receives may be anything)."""
+    return (type(actual) in (torch.Tensor, nn.Parameter) and actual.shape == expected.shape
+            and actual.dtype == expected.dtype and actual.device == expected.device)
+
+
 def run_sgd_update(sgd_update, parameters: list[torch.Tensor], lr: float, as_generator: bool = False) -> None:
     """Call ``sgd_update`` on ``parameters``; fail on anything but changing their values in place.
 
     Checks the call itself (no optimizer, no crash, returns None, autograd left on, gradients and the
     list untouched, parameters without gradient untouched). The new values are the caller's to check.
     """
-    given = list(parameters)  # the list sgd_update receives (or iterates through)
-    originals = list(given)
-    grads = [p.grad for p in originals]
-    grad_copies = [g.clone() if g is not None else None for g in grads]
-    frozen = {i: p.detach().clone() for i, p in enumerate(originals) if p.grad is None}
-    optimizers: list[str] = []
-    with _record_optimizers(optimizers):
-        try:
-            result = call(sgd_update, iter(given) if as_generator else given, lr, name="sgd_update")
-        except CheckFailed as failure:
-            error = failure.__cause__
-            if optimizers:
-                raise CheckFailed(message("sgd_update_used_optimizer", names=", ".join(optimizers))) from None
-            detail = f"{type(error).__name__}: {error}"
-            if isinstance(error, RuntimeError) and "leaf Variable that requires grad" in str(error):
-                raise CheckFailed(message("sgd_update_no_grad", error=detail)) from None
-            if isinstance(error, (TypeError, AttributeError)) and "NoneType" in str(error) and frozen:
-                raise CheckFailed(message("sgd_update_none_grad", error=detail)) from None
-            raise
-        finally:
-            grad_enabled = torch.is_grad_enabled()
-            torch.set_grad_enabled(True)
-    if optimizers:
-        raise CheckFailed(message("sgd_update_used_optimizer", names=", ".join(optimizers)))
-    if result is not None:
-        raise CheckFailed(message("sgd_update_returned", kind=type(result).__name__))
-    if not grad_enabled:
-        raise CheckFailed(message("sgd_update_grad_enabled"))
-    if len(given) != len(originals) or any(a is not b for a, b in zip(given, originals)):
-        raise CheckFailed(message("sgd_update_list_changed"))
-    for index, (p, grad, copy) in enumerate(zip(originals, grads, grad_copies)):
-        if grad is None:
-            continue
-        how = ("none" if p.grad is None else "replaced" if p.grad is not grad
-               else "values" if not torch.equal(p.grad, copy) else None)
-        if how:
-            raise CheckFailed(message("sgd_update_grad_changed", index=index,
-                                      how=message(f"sgd_update_grad_how_{how}")))
-    for index, before in frozen.items():
-        if not torch.equal(originals[index].detach(), before):
-            raise CheckFailed(message("sgd_update_touched_frozen", index=index))
+    originals = list(parameters)
+    grads = [p.grad.clone() if p.grad is not None else None for p in originals]
+    before = [p.detach().clone() for p in originals]
+    observed = observe_sgd_update(sgd_update, originals, lr, as_generator)
+    expect_call(observed, grads, before, [p.detach() for p in originals])
 
 
 def expect_parameters(parameters, before, grads, lr: float, expected=None) -> None:
     """The parameters after one step: ``expected`` (default before − lr · grad); names the usual mistakes."""
     if expected is None:
         expected = [b - lr * g if g is not None else b for b, g in zip(before, grads)]
-    pairs = [(p.detach(), b, g, e) for p, b, g, e in zip(parameters, before, grads, expected) if g is not None]
+    parameters = [p.detach() if type(p) in (torch.Tensor, nn.Parameter) else p for p in parameters]
+    if len(parameters) != len(expected):
+        raise CheckFailed(message("sgd_update_count", actual=len(parameters), expected=len(expected)))
+    for index, (p, e) in enumerate(zip(parameters, expected)):
+        if not _like(p, e):  # the judge's results may hold anything: say what it is, compare nothing else
+            expect_tensor(p, e.detach(), message("sgd_update_param", index=index), **tolerance(e.dtype))
+    pairs = [(p, b, g, e) for p, b, g, e in zip(parameters, before, grads, expected) if g is not None]
     if pairs and all(torch.equal(p, b) for p, b, _, _ in pairs):
         raise CheckFailed(message("sgd_update_unchanged"))
     if pairs and all(torch.allclose(p, b + lr * g, **tolerance(p.dtype)) for p, b, g, _ in pairs) \
@@ -190,6 +271,56 @@ def expect_parameters(parameters, before, grads, lr: float, expected=None) -> No
     for index, p in enumerate(parameters):
         expect_tensor(p.detach(), expected[index].detach(), message("sgd_update_param", index=index),
                       **tolerance(p.dtype))
+
+
+class UnusedLayerMLP(nn.Module):
+    """A small MLP with a layer that forward never uses: its parameters keep .grad = None."""
+
+    def __init__(self, sizes):
+        super().__init__()
+        self.fc1 = nn.Linear(sizes[0], sizes[1])
+        self.unused = nn.Linear(sizes[1], sizes[1])
+        self.fc2 = nn.Linear(sizes[1], sizes[2])
+
+    def forward(self, x):
+        return self.fc2(torch.relu(self.fc1(x)))
+
+
+class TinyConvNet(nn.Module):
+    """One 3×3 convolution and a linear layer, for 1×8×8 inputs."""
+
+    def __init__(self):
+        super().__init__()
+        self.conv = nn.Conv2d(1, 3, 3)
+        self.fc = nn.Linear(3 * 6 * 6, 4)
+
+    def forward(self, x):
+        return self.fc(torch.flatten(torch.relu(self.conv(x)), 1))
+
+
+def new_model(kind: str, sizes) -> nn.Module:
+    """A freshly initialised model of one kind: ``"mlp"`` (:class:`UnusedLayerMLP` of ``sizes``) or ``"conv"``."""
+    return UnusedLayerMLP([int(n) for n in sizes]) if kind == "mlp" else TinyConvNet()
+
+
+def build_model(spec: dict) -> nn.Module:
+    """The model a grading case describes: ``spec["kind"]`` and ``spec["sizes"]`` (see :func:`new_model`)
+    with the weights of ``spec["state"]`` (their dtype and device too)."""
+    with torch.random.fork_rng(devices=[]):  # the default initialisation is overwritten: leave the RNG alone
+        model = new_model(spec["kind"], spec["sizes"])
+    state = spec["state"]
+    first = next(iter(state.values()))
+    model = model.to(device=first.device, dtype=first.dtype)
+    with torch.no_grad():
+        for name, parameter in model.named_parameters():
+            parameter.copy_(state[name])
+    return model
+
+
+def backward(model: nn.Module, x: torch.Tensor) -> None:
+    """Fresh gradients for one training step: zero_grad, then the mean squared output backward."""
+    model.zero_grad()
+    model(x).pow(2).mean().backward()
 
 
 def check_sgd_update(sgd_update) -> None:

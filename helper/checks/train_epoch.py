@@ -13,8 +13,14 @@ A training epoch can go wrong in ways that no single output shows, so the checks
   the last batch is smaller than the others, so the last batch's loss or the plain mean of the batch
   losses are told apart from it.
 
-The hidden tests (``autograder/exercises/train_epoch.py``) reuse :func:`run_train_epoch` on random
-models, data sets, optimizers and devices. ``helper/checks/evaluate.py`` reuses the spies.
+The loader of the checks holds each batch's inputs negated (:class:`DisguisedBatch`) and a move gives
+back the true values, so an epoch on batches that were never moved also ends with wrong parameters.
+
+The hidden tests (``autograder/exercises/train_epoch.py``) describe each epoch as a *spec* of plain
+data (sizes, dtype, optimizer name, label smoothing, data, initial weights and running statistics);
+:func:`spec_model`, :func:`spec_loader`, :func:`spec_criterion` and :func:`make_optimizer` build the
+same objects from it in the grading process (``autograder/probes/train_epoch.py``) and in the judge.
+``helper/checks/evaluate.py`` reuses the spies.
 """
 
 from __future__ import annotations
@@ -29,7 +35,7 @@ from torch.utils.data import DataLoader, TensorDataset
 from torch.utils.data._utils.collate import default_collate
 
 from ..i18n import add_messages, message
-from .core import CheckFailed, call, passed
+from .core import CheckFailed, call, passed, type_name
 
 add_messages({
     "train_epoch_not_moved": {
@@ -163,7 +169,28 @@ add_messages({
         "en": "returns the mean loss per sample as a Python float (the last batch is smaller)",
         "zh": "以 Python float 返回每个样本的平均损失（最后一个批次比较小）",
     },
+    "train_epoch_tensor": {"en": "{what} {index} of the model", "zh": "模型的{what} {index}"},
+    "train_epoch_parameters": {"en": "parameter", "zh": "参数"},
+    "train_epoch_statistics": {"en": "BatchNorm statistic", "zh": "BatchNorm 统计量"},
+    "train_epoch_buffers_off": {
+        "en": "After the epoch, the running statistics of the BatchNorm layer ({what}) differ from a correct "
+              "epoch's: at index {where} they are {actual}, expected {expected}. In training mode every forward "
+              "pass updates them: run the model once per batch, after `model.train()`.",
+        "zh": "这一轮结束后，BatchNorm 层的运行统计量（{what}）与正确的结果不同：索引 {where} 处是 {actual}，"
+              "应为 {expected}。训练模式下每次前向传播都会更新它们：请先调用 `model.train()`，"
+              "再对每个批次运行一次模型。",
+    },
 })
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+"""The dtypes a spec may name."""
+
+OPTIMIZERS = {
+    "SGD(lr=0.3)": lambda params: torch.optim.SGD(params, lr=0.3),
+    "SGD(lr=0.1, momentum=0.9)": lambda params: torch.optim.SGD(params, lr=0.1, momentum=0.9),
+    "Adam(lr=0.05)": lambda params: torch.optim.Adam(params, lr=0.05),
+}
+"""The optimizers a spec may name, by the name it uses."""
 
 
 class UnmovedBatch(torch.Tensor):
@@ -179,18 +206,38 @@ class UnmovedBatch(torch.Tensor):
     def __torch_function__(cls, func, types, args=(), kwargs=None):
         if func in cls._MOVES:
             with torch._C.DisableTorchFunctionSubclass():
-                return func(*args, **(kwargs or {})).as_subclass(torch.Tensor)
+                moved = func(*args, **(kwargs or {})).as_subclass(torch.Tensor)
+            return torch.neg(moved) if args and isinstance(args[0], DisguisedBatch) else moved
         return super().__torch_function__(func, types, args, kwargs)
+
+
+class DisguisedBatch(UnmovedBatch):
+    """An :class:`UnmovedBatch` that holds the batch negated: only a move gives back the true values.
+
+    Shapes, dtypes and anything that commutes with a sign (views, ``.float()``, scaling) behave as
+    usual, but a model that computes on a batch that was never moved sees other numbers, so that
+    mistake shows in the parameters after the epoch too, not only in what the spies record.
+    """
 
 
 def _unmoved_collate(batch):
     return tuple(t.as_subclass(UnmovedBatch) for t in default_collate(batch))
 
 
-def watched_loader(inputs: torch.Tensor, labels: torch.Tensor, batch_size: int) -> DataLoader:
-    """A real DataLoader (in order, CPU tensors) whose batches remember whether they were moved."""
+def _disguised_collate(batch):
+    inputs, *rest = default_collate(batch)
+    return (torch.neg(inputs).as_subclass(DisguisedBatch), *(t.as_subclass(UnmovedBatch) for t in rest))
+
+
+def watched_loader(inputs: torch.Tensor, labels: torch.Tensor, batch_size: int, disguise: bool = False) -> DataLoader:
+    """A real DataLoader (in order, CPU tensors) whose batches remember whether they were moved.
+
+    With ``disguise``, the inputs of each batch are a :class:`DisguisedBatch` (negated until moved).
+    The loader has its own generator, so going over it draws nothing from torch's global one.
+    """
     return DataLoader(TensorDataset(inputs, labels), batch_size=batch_size, shuffle=False,
-                      collate_fn=_unmoved_collate)
+                      collate_fn=_disguised_collate if disguise else _unmoved_collate,
+                      generator=torch.Generator())
 
 
 def _check_moved(tensor, device: torch.device, name: str, what: str, where: str) -> None:
@@ -242,6 +289,105 @@ def spy_model(n_in: int, n_hidden: int, n_out: int, device, name: str, generator
     return model.to(device=device, dtype=dtype)
 
 
+def make_optimizer(name: str, params: list) -> torch.optim.Optimizer:
+    """The optimizer a spec names (a key of :data:`OPTIMIZERS`) over ``params``."""
+    if name not in OPTIMIZERS:
+        raise ValueError(f"unknown optimizer {name!r}")
+    return OPTIMIZERS[name](params)
+
+
+def spec_model(spec: dict, name: str) -> nn.Sequential:
+    """The model a spec describes: Spy → Linear (no bias) → BatchNorm1d → ReLU (→ Dropout) → Linear.
+
+    ``spec["weights"]`` are its parameters in order, ``spec["buffers"]`` the BatchNorm running mean,
+    variance and count; ``spec["dtype"]`` names a key of :data:`DTYPES`, ``spec["device"]`` the device.
+    A BatchNorm layer normalizes with the batch in training mode and with its running statistics in
+    evaluation mode (which it updates only in training mode), so the mode shows in the numbers.
+    The first Linear has no bias: BatchNorm takes the batch mean away, so a bias there would get a
+    gradient that is zero but for rounding, and Adam, which divides by the gradient's size, would
+    turn that rounding into steps of a whole learning rate, different on every machine.
+    """
+    weights, buffers = spec["weights"], spec["buffers"]
+    n_hidden, n_in = weights[0].shape
+    n_out = weights[-1].shape[0]
+    device, dtype = torch.device(spec["device"]), DTYPES[spec["dtype"]]
+    with torch.random.fork_rng(devices=[]):  # the layers' own initialization is overwritten below
+        layers = [Spy(device, name), nn.Linear(n_in, n_hidden, bias=False), nn.BatchNorm1d(n_hidden), nn.ReLU()]
+        if spec.get("dropout"):
+            layers.append(nn.Dropout(float(spec["dropout"])))
+        layers.append(nn.Linear(n_hidden, n_out))
+    model = nn.Sequential(*layers).to(device=device, dtype=dtype)
+    own_parameters, own_buffers = list(model.parameters()), list(model.buffers())
+    if [tuple(w.shape) for w in weights] != [tuple(p.shape) for p in own_parameters] \
+            or [tuple(b.shape) for b in buffers] != [tuple(b.shape) for b in own_buffers]:
+        raise ValueError("the spec's weights do not fit its model")
+    with torch.no_grad():
+        for target, value in zip(own_parameters + own_buffers, [*weights, *buffers]):
+            target.copy_(value)
+    return model
+
+
+def random_spec_weights(n_in: int, n_hidden: int, n_out: int, generator: torch.Generator,
+                        dtype: torch.dtype) -> tuple[list[torch.Tensor], list[torch.Tensor]]:
+    """Weights and BatchNorm running statistics for :func:`spec_model`, drawn from ``generator``."""
+    def randn(*shape):
+        return torch.randn(shape, generator=generator, dtype=dtype)
+
+    weights = [randn(n_hidden, n_in) * 0.7,                                   # fc1 (no bias)
+               1 + 0.3 * randn(n_hidden), 0.3 * randn(n_hidden),              # BatchNorm's scale and shift
+               randn(n_out, n_hidden) * 0.7, randn(n_out) * 0.7]              # fc2
+    buffers = [0.5 * randn(n_hidden), 0.5 + torch.rand(n_hidden, generator=generator, dtype=dtype),
+               torch.tensor(3, dtype=torch.long)]                             # running mean, variance, count
+    return weights, buffers
+
+
+def spec_loader(spec: dict) -> DataLoader:
+    """The watched, disguised loader over the spec's ``inputs`` and ``labels`` (CPU tensors)."""
+    return watched_loader(spec["inputs"], spec["labels"], int(spec["batch_size"]), disguise=True)
+
+
+def spec_criterion(spec: dict, name: str) -> SpyLoss:
+    """The spec's loss: cross-entropy with its ``label_smoothing``, failing on labels never moved."""
+    return SpyLoss(spec["device"], name, float(spec.get("label_smoothing", 0.0)))
+
+
+def spy_calls(spy: Spy) -> list[list[bool]]:
+    """What a Spy recorded, as plain data: ``[training, grad_enabled]`` at each forward pass."""
+    return [[bool(training), bool(grad)] for training, grad in spy.calls]
+
+
+def reported_calls(calls) -> list[tuple[bool, bool]]:
+    """A probe's report of :func:`spy_calls`, checked to be that shape (it comes from the student's process)."""
+    if type(calls) is not list or not all(type(c) in (list, tuple) and len(c) == 2
+                                          and all(type(v) is bool for v in c) for c in calls):
+        raise ValueError("the report of the forward passes is malformed")
+    return [(training, grad) for training, grad in calls]
+
+
+def expect_tensors(actual, expected: list[torch.Tensor], what: str) -> list[torch.Tensor]:
+    """Reported tensors (parameters, statistics) of the expected number, types, shapes, dtypes and devices."""
+    if type(actual) is not list or len(actual) != len(expected):
+        raise ValueError(f"the report of the {what} is malformed")
+    for index, (a, e) in enumerate(zip(actual, expected)):
+        shown = message("train_epoch_tensor", what=what, index=index)
+        if type(a) is not torch.Tensor:
+            raise CheckFailed(message("not_tensor", what=shown, kind=type_name(a)))
+        if a.shape != e.shape:
+            raise CheckFailed(message("wrong_shape", what=shown, actual=tuple(a.shape), expected=tuple(e.shape)))
+        if a.dtype != e.dtype:
+            raise CheckFailed(message("wrong_dtype", what=shown, actual=a.dtype, expected=e.dtype))
+        if a.device != e.device:
+            raise CheckFailed(message("wrong_device", what=shown, actual=a.device, expected=e.device))
+    return actual
+
+
+def plain_number(value):
+    """A float subclass (numpy.float64) as a Python float; anything else as it is, for the wire to report."""
+    if type(value) is not float and type(value) is not bool and isinstance(value, float):
+        return float(value)
+    return value
+
+
 @dataclass
 class TrainCase:
     """One epoch to check: a model (with a Spy first), its data, the loss and the optimizer to use."""
@@ -259,7 +405,7 @@ class TrainCase:
 
 
 def _reference_epoch(case: TrainCase, start: nn.Module, *, zero_grad: bool = True, step_first: bool = False,
-                     own_loss: bool = False):
+                     own_loss: bool = False, unmoved: bool = False):
     """Run a copy of ``start`` through one epoch of ``case`` the given way; return it with its batch losses."""
     model = copy.deepcopy(start)
     optimizer = case.make_optimizer(list(model.parameters()))
@@ -268,6 +414,8 @@ def _reference_epoch(case: TrainCase, start: nn.Module, *, zero_grad: bool = Tru
     model.train()
     for inputs, labels in watched_loader(case.inputs, case.labels, case.batch_size):
         inputs, labels = inputs.to(case.device), labels.to(case.device)
+        if unmoved:  # what the disguised inputs hold until they are moved
+            inputs = -inputs
         if zero_grad:
             optimizer.zero_grad()
         loss = criterion(model(inputs), labels)
@@ -286,8 +434,82 @@ def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
     return torch.allclose(a, b, rtol=1e-4, atol=1e-5)
 
 
-def _same_parameters(model, reference) -> bool:
-    return all(_close(p.detach(), q.detach()) for p, q in zip(model.parameters(), reference.parameters()))
+def same_tensors(actual: list[torch.Tensor], expected: list[torch.Tensor]) -> bool:
+    """Every tensor close to its counterpart (parameters after an epoch, tolerant to rounding)."""
+    return len(actual) == len(expected) and all(
+        a.shape == e.shape and _close(a.detach().to(e.dtype), e.detach()) for a, e in zip(actual, expected))
+
+
+def expect_train_calls(calls: list, n_batches: int) -> None:
+    """The spy's record of an epoch: one forward pass per batch, each in training mode with autograd on."""
+    if not calls:
+        raise CheckFailed(message("train_epoch_no_forward"))
+    in_eval = sum(not training for training, _ in calls)
+    if in_eval:
+        raise CheckFailed(message("train_epoch_eval_mode", count=in_eval, total=len(calls)))
+    without_grad = sum(not grad for _, grad in calls)
+    if without_grad:
+        raise CheckFailed(message("train_epoch_no_grad", count=without_grad, total=len(calls)))
+    if len(calls) != n_batches:
+        raise CheckFailed(message("train_epoch_batches", actual=len(calls), expected=n_batches))
+
+
+def expect_float(result, key: str) -> None:
+    """A Python float (a numpy.float64 is one too), not a bool, an int or a tensor."""
+    if isinstance(result, bool) or not isinstance(result, float):
+        raise CheckFailed(message(key, kind=type_name(result)))
+
+
+def expect_parameters(actual: list[torch.Tensor], expected: list[torch.Tensor], mistakes) -> None:
+    """The parameters after the epoch equal the reference's; else name the mistake whose parameters they are.
+
+    ``mistakes`` yields ``(parameters, message)`` pairs, computed only when needed.
+    """
+    if same_tensors(actual, expected):
+        return
+    for parameters, text in mistakes:
+        if same_tensors(actual, parameters):
+            raise CheckFailed(text)
+    for index, (p, q) in enumerate(zip(actual, expected)):
+        p, q = p.detach().to(q.dtype), q.detach()
+        if not _close(p, q):
+            wrong = ~torch.isclose(p, q, rtol=1e-4, atol=1e-5)
+            where = tuple(int(i) for i in wrong.nonzero()[0])
+            raise CheckFailed(message("train_epoch_params_off", index=index, shape=tuple(p.shape),
+                                      where=where, actual=f"{p[where].item():.6g}",
+                                      expected=f"{q[where].item():.6g}", count=int(wrong.sum()),
+                                      total=wrong.numel()))
+
+
+def expect_mean_loss(result: float, losses: list[float], sizes: list[int]) -> None:
+    """The per-sample mean of the reference's batch losses, telling the usual wrong means apart."""
+    expected = sum(loss * size for loss, size in zip(losses, sizes)) / sum(sizes)
+    if not _near(result, expected):
+        if _near(result, losses[-1]):
+            raise CheckFailed(message("train_epoch_last_batch", actual=f"{result:.6g}"))
+        if _near(result, sum(losses) / len(losses)):
+            raise CheckFailed(message("train_epoch_unweighted", actual=f"{result:.6g}",
+                                      expected=f"{expected:.6g}", last=sizes[-1]))
+        raise CheckFailed(message("train_epoch_wrong_mean", actual=f"{result:.6g}", expected=f"{expected:.6g}"))
+
+
+def not_moved_message(name: str) -> str:
+    return message("train_epoch_not_moved", name=name, what=message("train_epoch_inputs"),
+                   where=message("train_epoch_model"))
+
+
+def _parameters(model: nn.Module) -> list[torch.Tensor]:
+    return [p.detach() for p in model.parameters()]
+
+
+def _mistakes(case: TrainCase, initial: nn.Module):
+    """The parameters of the usual wrong epochs from ``initial``, each with the message that names it."""
+    yield _parameters(initial), message("train_epoch_unchanged")
+    yield _parameters(_reference_epoch(case, initial, zero_grad=False)[0]), message("train_epoch_accumulated")
+    yield _parameters(_reference_epoch(case, initial, step_first=True)[0]), message("train_epoch_step_first")
+    if case.label_smoothing:
+        yield _parameters(_reference_epoch(case, initial, own_loss=True)[0]), message("train_epoch_own_loss")
+    yield _parameters(_reference_epoch(case, initial, unmoved=True)[0]), not_moved_message("train_epoch")
 
 
 def run_train_epoch(train_epoch, case: TrainCase) -> float:
@@ -303,50 +525,14 @@ def run_train_epoch(train_epoch, case: TrainCase) -> float:
     case.losses, case.sizes = losses, sizes
     optimizer = case.make_optimizer(list(case.model.parameters()))
     criterion = SpyLoss(case.device, "train_epoch", case.label_smoothing)
-    loader = watched_loader(case.inputs, case.labels, case.batch_size)
+    loader = watched_loader(case.inputs, case.labels, case.batch_size, disguise=True)
     spy.calls.clear()
     result = call(train_epoch, case.model, loader, criterion, optimizer, case.device, name="train_epoch")
 
-    if not spy.calls:
-        raise CheckFailed(message("train_epoch_no_forward"))
-    in_eval = sum(not training for training, _ in spy.calls)
-    if in_eval:
-        raise CheckFailed(message("train_epoch_eval_mode", count=in_eval, total=len(spy.calls)))
-    without_grad = sum(not grad for _, grad in spy.calls)
-    if without_grad:
-        raise CheckFailed(message("train_epoch_no_grad", count=without_grad, total=len(spy.calls)))
-    if len(spy.calls) != len(sizes):
-        raise CheckFailed(message("train_epoch_batches", actual=len(spy.calls), expected=len(sizes)))
-    if isinstance(result, bool) or not isinstance(result, float):
-        raise CheckFailed(message("train_epoch_not_float", kind=type(result).__name__))
-
-    if not _same_parameters(case.model, reference):
-        if _same_parameters(case.model, initial):
-            raise CheckFailed(message("train_epoch_unchanged"))
-        if _same_parameters(case.model, _reference_epoch(case, initial, zero_grad=False)[0]):
-            raise CheckFailed(message("train_epoch_accumulated"))
-        if _same_parameters(case.model, _reference_epoch(case, initial, step_first=True)[0]):
-            raise CheckFailed(message("train_epoch_step_first"))
-        if case.label_smoothing and _same_parameters(case.model, _reference_epoch(case, initial, own_loss=True)[0]):
-            raise CheckFailed(message("train_epoch_own_loss"))
-        for index, (p, q) in enumerate(zip(case.model.parameters(), reference.parameters())):
-            p, q = p.detach(), q.detach()
-            if not _close(p, q):
-                wrong = ~torch.isclose(p, q, rtol=1e-4, atol=1e-5)
-                where = tuple(int(i) for i in wrong.nonzero()[0])
-                raise CheckFailed(message("train_epoch_params_off", index=index, shape=tuple(p.shape),
-                                          where=where, actual=f"{p[where].item():.6g}",
-                                          expected=f"{q[where].item():.6g}", count=int(wrong.sum()),
-                                          total=wrong.numel()))
-
-    expected = sum(loss * size for loss, size in zip(losses, sizes)) / sum(sizes)
-    if not _near(result, expected):
-        if _near(result, losses[-1]):
-            raise CheckFailed(message("train_epoch_last_batch", actual=f"{result:.6g}"))
-        if _near(result, sum(losses) / len(losses)):
-            raise CheckFailed(message("train_epoch_unweighted", actual=f"{result:.6g}",
-                                      expected=f"{expected:.6g}", last=sizes[-1]))
-        raise CheckFailed(message("train_epoch_wrong_mean", actual=f"{result:.6g}", expected=f"{expected:.6g}"))
+    expect_train_calls(spy.calls, len(sizes))
+    expect_float(result, "train_epoch_not_float")
+    expect_parameters(_parameters(case.model), _parameters(reference), _mistakes(case, initial))
+    expect_mean_loss(result, losses, sizes)
     return result
 
 

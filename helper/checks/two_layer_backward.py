@@ -34,7 +34,7 @@ import torch.nn.functional as F
 from torch.autograd.graph import saved_tensors_hooks
 
 from ..i18n import add_messages, message
-from .core import CheckFailed, call, expect_tensor, expect_unchanged, passed
+from .core import CheckFailed, call, expect_tensor, expect_unchanged, passed, type_name
 
 add_messages({
     "two_layer_backward_shapes": {
@@ -101,7 +101,7 @@ EXAMPLE = {
     "W2": [[0.7], [-0.6]],
 }
 
-_AUTOGRAD_ERRORS = re.compile(r"does not require grad|grad_fn|saved tensor hooks|grad can be implicitly created")
+AUTOGRAD_ERRORS = re.compile(r"does not require grad|grad_fn|saved tensor hooks|grad can be implicitly created")
 
 
 def two_layer_loss(X, y, W1, W2) -> torch.Tensor:
@@ -157,7 +157,7 @@ def run_two_layer_backward(two_layer_backward, X, y, W1, W2):
             result = call(two_layer_backward, X, y, W1, W2, name="two_layer_backward")
     except CheckFailed as failure:
         cause = failure.__cause__
-        if recorded or (isinstance(cause, RuntimeError) and _AUTOGRAD_ERRORS.search(str(cause))):
+        if recorded or (isinstance(cause, RuntimeError) and AUTOGRAD_ERRORS.search(str(cause))):
             raise CheckFailed(message("two_layer_backward_autograd")) from None
         raise
     if recorded or any(t.requires_grad != flag for t, _, _, flag in inputs):
@@ -171,7 +171,7 @@ def expect_pair(result) -> None:
     """Fail unless ``result`` is a tuple (or list) of two tensors."""
     if not isinstance(result, (tuple, list)) or len(result) != 2:
         kind = f"{type(result).__name__} of length {len(result)}" if isinstance(result, (tuple, list)) \
-            else type(result).__name__
+            else type_name(result)
         raise CheckFailed(message("two_layer_backward_not_pair", kind=kind))
 
 

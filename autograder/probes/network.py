@@ -1,0 +1,16 @@
+"""Probe for ``class Network``: its layers and parameters as data, and its logits under the judge's weights.
+
+It builds ``Network()``, describes the layers ``inputs["layers"]`` names (type, in/out features,
+bias) and every parameter, loads ``inputs["weights"]``, moves the model to ``inputs["device"]``
+(and ``.double()`` for float64) and reports ``model(x)`` for each batch: the logits, whether ``x``
+was written to, or the crash (with whether the same batch runs once flattened).
+"""
+
+from __future__ import annotations
+
+from helper.checks.modules import probe_model
+
+
+def probe(defined: tuple, inputs: dict) -> dict:
+    (Network,) = defined
+    return probe_model(Network, "Network", inputs, retry_flat=True)
