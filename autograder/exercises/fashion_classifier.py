@@ -11,6 +11,12 @@ holds the test labels and computes both accuracies itself. It passes when the ac
 slower machines), timed on one CPU thread so that the budget means the same on any machine and does
 not depend on what else the machine is running.
 
+That clock runs in the answer's process, which can stop it. ``course grade`` therefore also has the
+kernel count the CPU time of the whole run (:mod:`course.grade.reaper`) and caps it at
+``CPU_LIMIT_S`` per case: the budget plus ``PROBE_CPU_S`` for what the probe does besides ``fit``
+(``course.grade.judge.cpu_limit_of`` reads it from here). In-process runs (the notebook, stock
+nbgrader) have only the clock.
+
 On the way it refuses what would make the number meaningless: a model that is not an nn.Module or
 does not output (N, 10) logits, one global model returned by every call of build_model, weights
 trained elsewhere (before fit, or copied from another model of the notebook during fit), a fit that
@@ -24,8 +30,8 @@ from __future__ import annotations
 import torch
 
 from helper.checks.core import CheckFailed, type_name
-from helper.checks.fashion_classifier import (BUDGET_S, CHANCE_MAX, FIT_BATCH_SIZE, FIT_EPOCHS, LIMIT_S,
-                                              PROJECTION_FACTOR, SLACK, TARGET, normalise)
+from helper.checks.fashion_classifier import (BUDGET_S, CHANCE_MAX, CPU_LIMIT_S, FIT_BATCH_SIZE, FIT_EPOCHS,
+                                              LIMIT_S, PROJECTION_FACTOR, SLACK, TARGET, normalise)
 from helper.i18n import message
 
 from . import one_line, run_in_process

@@ -62,8 +62,10 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
             "cell": module.ANSWER_CELL, "defines": list(module.DEFINES), "threads": limits.threads,
         }), encoding="utf-8")
         wire.save(cases, job_dir / "inputs")
+        cpu_limit = cpu_limit_of(module, len(cases))
         outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.probes", str(sandbox.INSIDE)],
-                              timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads)
+                              timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads,
+                              cpu_limit=cpu_limit)
         if outcome.too_many_processes:
             return Verdict("error", _say(language, f"the answer started more than {sandbox.EXTRA_PROCESSES} processes "
                                          "(a fork storm?) and was stopped",
@@ -72,11 +74,41 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         if outcome.timed_out:
             return Verdict("timeout", _say(language, f"stopped after {limits.timeout:g} s (an endless loop, or far too slow)",
                                            f"运行超过 {limits.timeout:g} 秒被终止（死循环，或者太慢）"), outcome.seconds)
+        if cpu_limit is not None:
+            over = _over_cpu_limit(language, outcome, cpu_limit)
+            if over:
+                return over
         try:
             outputs = wire.load(job_dir / "outputs")
         except wire.WireError as error:
             return Verdict("error", _ended(language, outcome, error), outcome.seconds)
         return Verdict(*_judge(module, cases, outputs), outcome.seconds)
+
+
+def cpu_limit_of(module, n_cases: int) -> float | None:
+    """The CPU seconds a run of ``n_cases`` may use, for an exercise with a time budget (``CPU_LIMIT_S`` per case).
+
+    The kernel counts this time, so it holds whatever the answer does to the clocks inside its process.
+    """
+    per_case = getattr(module, "CPU_LIMIT_S", None)
+    return None if per_case is None else per_case * n_cases
+
+
+def _over_cpu_limit(language: str, outcome: sandbox.Outcome, cpu_limit: float) -> Verdict | None:
+    """A verdict when the run went over its CPU limit, or its CPU time was not counted; else None."""
+    if _signal(outcome.returncode) == "SIGXCPU" or (outcome.cpu_seconds or 0) > cpu_limit:
+        used = f"{outcome.cpu_seconds:.0f} s" if outcome.cpu_seconds else "all"
+        return Verdict("timeout", _say(
+            language, f"the grading run used {used} of CPU time, over this exercise's limit of {cpu_limit:g} s "
+                      "(the training budget plus the time to load, build and test)",
+            f"评分运行用了 {used.replace('all', '全部').replace(' s', ' 秒')} CPU 时间，超过了这道练习 {cpu_limit:g} 秒的上限"
+            "（训练预算加上加载、建模和测试的时间）"), outcome.seconds)
+    if outcome.cpu_seconds is None:
+        return Verdict("error", _say(
+            language, "the grading run's CPU time could not be counted (its first process was stopped, killed or "
+                      "written to), so its time budget cannot be checked",
+            "无法统计评分运行的 CPU 时间（它的第一个进程被停止、杀死或被写入），因此无法检查时间预算"), outcome.seconds)
+    return None
 
 
 def limits_devices() -> list[str]:
@@ -103,12 +135,18 @@ def _judge(module, cases: list, outputs) -> tuple[str, str]:
     return "ok", ""
 
 
+def _signal(code: int | None) -> str | None:
+    """The name of the signal that ended the sandbox, if one did (bwrap reports it as 128 + its number)."""
+    if code is None or not (code < 0 or 128 < code < 128 + 65):
+        return None
+    number = -code if code < 0 else code - 128
+    return signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
+
+
 def _ended(language: str, outcome: sandbox.Outcome, error: Exception) -> str:
     """Why the sandbox gave no results: a signal, an exit code, or results it wrote wrong."""
-    code = outcome.returncode
-    if code is not None and (code < 0 or 128 < code < 128 + 65):  # bwrap reports a signal as 128 + its number
-        number = -code if code < 0 else code - 128
-        name = signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
+    code, name = outcome.returncode, _signal(outcome.returncode)
+    if name is not None:
         why = {"SIGKILL": "killed (memory limit?)", "SIGXFSZ": "it wrote a file over the size limit",
                "SIGXCPU": "it used up its CPU time", "SIGSEGV": "it crashed"}.get(name, name)
         return _say(language, f"the grading process died: {why}", f"评分进程异常终止：{why}")

@@ -4,11 +4,15 @@ bubblewrap (``bwrap``) gives the process a read-only view of the system with the
 the data, the submissions and the grader's output hidden behind empty tmpfs mounts, a private
 ``/tmp``, no network, its own PID namespace (so every process it starts dies with it) and no way to
 undo any of that. The only writable place is the job folder, bound at ``/tmp/grading``. Resource limits
-cap memory, processes, file size and CPU time; the caller's timeout kills the whole tree.
+cap memory, processes, file size and CPU time; the caller's timeout kills the whole tree. Inside, the
+reaper (:mod:`course.grade.reaper`) starts the answer's process and counts the CPU time of every
+process it runs, so that an exercise with a time budget is timed by the kernel, not by the answer.
 """
 
 from __future__ import annotations
 
+import json
+import math
 import os
 import resource
 import shutil
@@ -26,8 +30,11 @@ from ..paths import REPO
 INSIDE = Path("/tmp/grading")
 """Where the job folder appears inside the sandbox."""
 
-RUNTIME_PACKAGES = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probes")
-"""What the sandbox may import from the course: the probes and the helper students have anyway."""
+RUNTIME_PACKAGES = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probes",
+                    "course/grade/reaper.py")
+"""What the sandbox may import from the course: the probes and the helper students have anyway (and the reaper)."""
+
+REAPER = INSIDE / "runtime" / "course" / "grade" / "reaper.py"
 
 EXTRA_PROCESSES = 64
 """Processes an answer may start (DataLoader workers); a fork storm stops there."""
@@ -54,6 +61,8 @@ class Outcome:
     timed_out: bool
     stderr_tail: str
     too_many_processes: bool = False
+    cpu_seconds: float | None = None
+    """CPU time of every process in the sandbox, as the kernel counted it; None when the count cannot be trusted."""
 
 
 def bwrap() -> str:
@@ -137,24 +146,51 @@ def _processes_of_this_user() -> int:
 
 
 def run(job_dir: Path, hidden: list[Path], argv: list[str], *, timeout: float, memory_bytes: int,
-        threads: int) -> Outcome:
-    """Run ``argv`` in the sandbox with ``job_dir`` as its only writable folder; kill it all at ``timeout``."""
+        threads: int, cpu_limit: float | None = None) -> Outcome:
+    """Run ``argv`` in the sandbox with ``job_dir`` as its only writable folder; kill it all at ``timeout``.
+
+    ``cpu_limit`` (seconds), when given, lowers each process's CPU limit below what ``timeout``
+    allows: the kernel stops a process there (SIGXCPU), whatever the answer does to its clocks.
+    """
     (job_dir / "work").mkdir(exist_ok=True)
     stderr_path = job_dir / "stderr.txt"
     cpu_seconds = int(timeout * max(1, threads)) + 30
+    if cpu_limit is not None:
+        cpu_seconds = min(cpu_seconds, max(1, math.ceil(cpu_limit)))
     cgroup = _pids_cgroup()
     start = time.monotonic()
     try:
-        with open(stderr_path, "wb") as stderr:
-            process = subprocess.Popen(command(job_dir, hidden, argv), stdin=subprocess.DEVNULL,
-                                       stdout=subprocess.DEVNULL, stderr=stderr, start_new_session=True,
-                                       preexec_fn=_limits(memory_bytes, cpu_seconds, cgroup))
-            outcome = _wait(process, timeout, start)
+        with open(stderr_path, "wb") as stderr, tempfile.TemporaryFile() as account:
+            process = subprocess.Popen(command(job_dir, hidden, ["python", "-P", "-B", str(REAPER), "--", *argv]),
+                                       stdin=subprocess.DEVNULL, stdout=account, stderr=stderr,
+                                       start_new_session=True, preexec_fn=_limits(memory_bytes, cpu_seconds, cgroup))
+            returncode, seconds, timed_out = _wait(process, timeout, start)
+            account.seek(0)
+            cpu = _counted_cpu(account.read(4096), returncode)
         storm = cgroup is not None and _limit_was_hit(cgroup)
     finally:
         if cgroup is not None:
             _remove_cgroup(cgroup)
-    return Outcome(*outcome, _tail(stderr_path), storm)
+    return Outcome(returncode, seconds, timed_out, _tail(stderr_path), storm, cpu)
+
+
+def _counted_cpu(account: bytes, returncode: int | None) -> float | None:
+    """The reaper's CPU count, if it can be trusted: exactly one line, and the same return code as bwrap's.
+
+    The answer may reach the reaper's output (through ``/proc``): a line it adds makes two, and a
+    reaper it killed or stopped writes none or ends with another code.
+    """
+    lines = account.splitlines()
+    if len(lines) != 1 or returncode is None:
+        return None
+    try:
+        counted = json.loads(lines[0])
+        cpu = counted["cpu_seconds"]
+    except (ValueError, KeyError, TypeError):
+        return None
+    if counted.get("returncode") != returncode or type(cpu) is not float or not 0 <= cpu < math.inf:
+        return None
+    return cpu
 
 
 def _limit_was_hit(cgroup: Path) -> bool:

@@ -37,6 +37,11 @@ BUDGET_S = 30
 SLACK = 2
 """The grader allows SLACK × BUDGET_S, for slower machines."""
 LIMIT_S = SLACK * BUDGET_S
+PROBE_CPU_S = 20
+"""CPU seconds the graded run may use besides ``fit``: starting, loading the data, building and testing the model."""
+CPU_LIMIT_S = LIMIT_S + PROBE_CPU_S
+"""CPU time of the whole graded run (every thread and process), counted by the kernel in ``course grade``:
+``fit`` cannot get past it, whatever it does to the clocks it can reach."""
 GRADED_BATCHES = FIT_EPOCHS * -(-N_TRAIN // FIT_BATCH_SIZE)
 """Batches in the graded run: 2 epochs of 469."""
 TARGET = 0.85
