@@ -24,7 +24,7 @@ from torch import nn
 
 from helper.checks.core import CheckFailed
 from helper.checks.train_epoch import (OPTIMIZERS, expect_float, expect_mean_loss, expect_parameters,
-                                       expect_tensors, expect_train_calls, make_optimizer, not_moved_message,
+                                       expect_tensors, expect_train_calls, make_optimizer, not_moved_message, one_epoch,
                                        random_spec_weights, reported_calls, spec_model)
 from helper.i18n import message
 
@@ -79,22 +79,10 @@ def reference_epoch(spec: dict, *, train: bool = True, zero_grad: bool = True, s
     optimizer = make_optimizer(spec["optimizer"], list(model.parameters()))
     criterion = nn.CrossEntropyLoss(label_smoothing=0.0 if own_loss else spec["label_smoothing"])
     inputs, labels, batch_size = spec["inputs"], spec["labels"], spec["batch_size"]
-    losses, sizes = [], []
-    for start in range(0, len(labels), batch_size):
-        x, y = inputs[start:start + batch_size].to(device), labels[start:start + batch_size].to(device)
-        if not moved:  # what the loader's disguised inputs hold until they are moved
-            x = -x
-        if zero_grad:
-            optimizer.zero_grad()
-        loss = criterion(model(x), y)
-        if step_first:
-            optimizer.step()
-            loss.backward()
-        else:
-            loss.backward()
-            optimizer.step()
-        losses.append(loss.item())
-        sizes.append(len(y))
+    batches = ((inputs[start:start + batch_size], labels[start:start + batch_size])
+               for start in range(0, len(labels), batch_size))
+    losses, sizes = one_epoch(model, optimizer, criterion, batches, device, zero_grad=zero_grad,
+                              step_first=step_first, negated=not moved)
     return Epoch([p.detach() for p in model.parameters()], [b.detach() for b in model.buffers()], losses, sizes)
 
 

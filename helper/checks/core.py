@@ -116,6 +116,25 @@ def forbid_operators(forbidden: dict[str, str], name: str):
     expect_no_operators(log.names, forbidden, name)
 
 
+@contextmanager
+def record_optimizers(log: list[str]):
+    """Note the class of every torch.optim optimizer created inside the block (then restore torch.optim).
+
+    Exercises that ask for a hand-written update use it to tell an answer that built an optimizer.
+    """
+    original = torch.optim.Optimizer.__init__
+
+    def recording_init(self, *args, **kwargs):
+        log.append(type(self).__name__)
+        return original(self, *args, **kwargs)
+
+    torch.optim.Optimizer.__init__ = recording_init
+    try:
+        yield
+    finally:
+        torch.optim.Optimizer.__init__ = original
+
+
 def type_name(value) -> str:
     """What a student's function returned, by type; the judge receives non-data as ``autograder.wire.Returned``."""
     shown = getattr(value, "type_name", None) if type(value).__name__ == "Returned" else None

@@ -13,12 +13,11 @@ judge turns that report into the same messages with :func:`expect_call` and :fun
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import torch
 
 from ..i18n import add_messages, message
-from .core import CheckFailed, call, expect_tensor, passed
+from .core import CheckFailed, call, expect_tensor, passed, record_optimizers
 
 add_messages({
     # Plot labels of lesson 7.
@@ -131,22 +130,6 @@ add_messages({
               "与 torch.optim.SGD 的最大差异为 {diff:.2g}",
     },
 })
-
-
-@contextmanager
-def record_optimizers(log: list[str]):
-    """Note the class of every torch.optim optimizer created inside the block (then restore torch.optim)."""
-    original = torch.optim.Optimizer.__init__
-
-    def recording_init(self, *args, **kwargs):
-        log.append(type(self).__name__)
-        return original(self, *args, **kwargs)
-
-    torch.optim.Optimizer.__init__ = recording_init
-    try:
-        yield
-    finally:
-        torch.optim.Optimizer.__init__ = original
 
 
 def tolerance(reference: torch.Tensor, steps: int = 1) -> dict[str, float]:

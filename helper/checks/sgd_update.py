@@ -11,13 +11,12 @@ into the same messages with :func:`expect_call` and :func:`expect_parameters`.
 
 from __future__ import annotations
 
-from contextlib import contextmanager
 
 import torch
 from torch import nn
 
 from ..i18n import add_messages, message
-from .core import CheckFailed, call, expect_tensor, passed
+from .core import CheckFailed, call, expect_tensor, passed, record_optimizers
 
 add_messages({
     "sgd_update_no_grad": {
@@ -116,22 +115,6 @@ add_messages({
 })
 
 
-@contextmanager
-def _record_optimizers(log: list[str]):
-    """Note the class of every torch.optim optimizer created inside the block (then restore torch.optim)."""
-    original = torch.optim.Optimizer.__init__
-
-    def recording_init(self, *args, **kwargs):
-        log.append(type(self).__name__)
-        return original(self, *args, **kwargs)
-
-    torch.optim.Optimizer.__init__ = recording_init
-    try:
-        yield
-    finally:
-        torch.optim.Optimizer.__init__ = original
-
-
 def tolerance(dtype: torch.dtype) -> dict[str, float]:
     """Bit-close: ``p - lr * g`` and SGD's fused ``p.add_(g, alpha=-lr)`` may differ in the last bit or two."""
     eps = torch.finfo(dtype).eps
@@ -153,7 +136,7 @@ def observe_sgd_update(sgd_update, parameters: list[torch.Tensor], lr: float, as
     grads = [p.grad for p in originals]
     optimizers: list[str] = []
     error = result = None
-    with _record_optimizers(optimizers):
+    with record_optimizers(optimizers):
         try:
             result = call(sgd_update, iter(given) if as_generator else given, lr, name="sgd_update")
         except CheckFailed as failure:

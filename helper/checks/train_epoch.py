@@ -410,11 +410,24 @@ def _reference_epoch(case: TrainCase, start: nn.Module, *, zero_grad: bool = Tru
     model = copy.deepcopy(start)
     optimizer = case.make_optimizer(list(model.parameters()))
     criterion = SpyLoss(case.device, "reference", 0.0 if own_loss else case.label_smoothing)
-    losses, sizes = [], []
     model.train()
-    for inputs, labels in watched_loader(case.inputs, case.labels, case.batch_size):
-        inputs, labels = inputs.to(case.device), labels.to(case.device)
-        if unmoved:  # what the disguised inputs hold until they are moved
+    losses, sizes = one_epoch(model, optimizer, criterion, watched_loader(case.inputs, case.labels, case.batch_size),
+                              case.device, zero_grad=zero_grad, step_first=step_first, negated=unmoved)
+    return model, losses, sizes
+
+
+def one_epoch(model: nn.Module, optimizer, criterion, batches, device, *, zero_grad: bool = True,
+              step_first: bool = False, negated: bool = False) -> tuple[list[float], list[int]]:
+    """One epoch done right, or with one of the usual mistakes; the loss and the size of each batch.
+
+    The visible checks and the judge (``autograder.exercises.train_epoch``) both build their
+    references with it, so that they agree on what each mistake does to the parameters.
+    ``negated`` gives what the watched loaders' disguised inputs hold until they are moved.
+    """
+    losses, sizes = [], []
+    for inputs, labels in batches:
+        inputs, labels = inputs.to(device), labels.to(device)
+        if negated:
             inputs = -inputs
         if zero_grad:
             optimizer.zero_grad()
@@ -427,7 +440,7 @@ def _reference_epoch(case: TrainCase, start: nn.Module, *, zero_grad: bool = Tru
             optimizer.step()
         losses.append(loss.item())
         sizes.append(len(labels))
-    return model, losses, sizes
+    return losses, sizes
 
 
 def _close(a: torch.Tensor, b: torch.Tensor) -> bool:
