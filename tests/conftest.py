@@ -16,6 +16,7 @@ from course.build import nbgrader_environment
 from course.data import MIRROR_VARIABLE, prepare
 from course.paths import REPO
 from helper.data import configured_data_root
+from helper.i18n import set_language
 
 SUBMISSIONS = REPO / "autograder" / "submissions"
 DEVICES = [
@@ -84,6 +85,30 @@ def with_answer(notebook: nbformat.NotebookNode, grade_id: str, source: str) -> 
 
 def solution_source(assignment: str, notebook: str, grade_id: str) -> str:
     """The instructor's solution cell, as written in the source notebook."""
-    nb = nbformat.read(REPO / "source" / assignment / notebook, as_version=4)
+    return _cell_source(REPO / "source" / assignment / notebook, grade_id)
+
+
+def released_source(assignment: str, notebook: str, grade_id: str) -> str:
+    """An answer cell exactly as students receive it (nbgrader's stub in place of the solution)."""
+    return _cell_source(REPO / "release" / assignment / notebook, grade_id)
+
+
+def _cell_source(path: Path, grade_id: str) -> str:
+    nb = nbformat.read(path, as_version=4)
     [cell] = [c for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id]
     return cell.source
+
+
+@pytest.fixture
+def english():
+    """English feedback before and after the test, for tests that switch the notebook language midway."""
+    set_language("en")
+    yield
+    set_language("en")
+
+
+@pytest.fixture
+def autograd_back_on():
+    """Autograd on after the test, for tests of answers that may switch it off for good."""
+    yield
+    torch.set_grad_enabled(True)

@@ -1,70 +1,39 @@
 """The sgd_update exercise's feedback: what the visible checks tell a student about each mistake.
 
-(Pass and fail of every sample answer, on every device, is in ``test_exercises.py``.)
+(The tests every exercise gets are in ``exercise_feedback.py``; pass and fail of every sample answer,
+on every device, is in ``test_exercises.py``.)
 """
 
 import re
 
-import nbformat
 import pytest
 import torch
 from torch import nn
 
-from autograder.exercises.sgd_update import CONTEXT, hidden_tests
-from course.paths import REPO
+from autograder.exercises.sgd_update import hidden_tests
 from helper.checks import CheckFailed
 from helper.checks.sgd_update import check_sgd_update
-from helper.i18n import set_language
 
-from conftest import solution_source, submission, submissions
+from conftest import submission
+from exercise_feedback import ExerciseFeedback, define, define_sample
 
-
-def define(source: str):
-    """Run an answer cell the way the notebook does (after its imports) and return ``sgd_update``."""
-    namespace = {}
-    exec(compile(CONTEXT, "<notebook context>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["sgd_update"]
+pytestmark = pytest.mark.usefixtures("english", "autograd_back_on")
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-    torch.set_grad_enabled(True)
-
-
-@pytest.mark.parametrize("language", ["en", "zh"])
-def test_solution_passes_the_visible_checks_in_the_notebook_language(language, capsys):
-    sgd_update = define(solution_source(f"03_lenet_{language}", "lenet.ipynb", "sgd_update"))
-    set_language(language)
-    check_sgd_update(sgd_update)
-    out = capsys.readouterr().out
-    assert ("All checks passed" if language == "en" else "全部检查通过") in out
-    assert "[0.95, -2.05, 3.1]" in out  # the worked example shows its numbers
-
-
-EXPECTED_VISIBLE_FEEDBACK = {
-    "wrong_rebinds": "The parameters did not change. `p = p - lr * p.grad`",
-    "wrong_no_no_grad": "wrap it in `with torch.no_grad():`",
-    "wrong_adds_gradient": "The parameters moved by +lr · grad, uphill",
-    "wrong_zeroes_grads": "sgd_update changed the gradient of parameter 0 (its .grad has different values now)",
-    "wrong_uses_optimizer": "sgd_update creates a torch.optim optimizer (SGD)",
-    "wrong_none_grad": "crashed on a parameter whose .grad is None",
-    "wrong_set_grad_enabled": "autograd is switched off for the rest of the notebook",
-}
-
-
-@pytest.mark.parametrize("name", sorted(EXPECTED_VISIBLE_FEEDBACK))
-def test_visible_checks_say_what_is_wrong(name):
-    with pytest.raises(CheckFailed, match=re.escape(EXPECTED_VISIBLE_FEEDBACK[name])):
-        check_sgd_update(define(submission("sgd_update", name)))
-
-
-def test_every_mistake_is_covered_by_a_feedback_case():
-    """A new mistake in the corpus must get a visible-feedback expectation too."""
-    assert set(submissions("sgd_update", "wrong_")) == set(EXPECTED_VISIBLE_FEEDBACK)
+class TestSgdUpdateFeedback(ExerciseFeedback):
+    exercise = "sgd_update"
+    check = staticmethod(check_sgd_update)
+    solution_also_prints = {"en": ["[0.95, -2.05, 3.1]"], "zh": ["[0.95, -2.05, 3.1]"]}  # the worked example
+    expected_feedback = {
+        "wrong_rebinds": "The parameters did not change. `p = p - lr * p.grad`",
+        "wrong_no_no_grad": "wrap it in `with torch.no_grad():`",
+        "wrong_adds_gradient": "The parameters moved by +lr · grad, uphill",
+        "wrong_zeroes_grads": "sgd_update changed the gradient of parameter 0 (its .grad has different values now)",
+        "wrong_uses_optimizer": "sgd_update creates a torch.optim optimizer (SGD)",
+        "wrong_none_grad": "crashed on a parameter whose .grad is None",
+        "wrong_set_grad_enabled": "autograd is switched off for the rest of the notebook",
+    }
+    zh_feedback = {"wrong_no_no_grad": "请把它放在 `with torch.no_grad():` 里面"}
 
 
 @pytest.mark.parametrize("name", ["wrong_uses_optimizer", "wrong_set_grad_enabled", "correct_in_place"])
@@ -72,7 +41,7 @@ def test_checks_leave_torch_as_they_found_it(name):
     """The optimizer spy is removed and autograd is back on, whatever the answer did."""
     init = torch.optim.Optimizer.__init__
     try:
-        hidden_tests(define(submission("sgd_update", name)), devices=["cpu"])
+        hidden_tests(define_sample("sgd_update", name), devices=["cpu"])
     except CheckFailed:
         pass
     assert torch.optim.Optimizer.__init__ is init
@@ -84,37 +53,37 @@ def test_optimizer_hidden_behind_a_helper_is_still_seen():
               "def sgd_update(parameters, lr):\n    try:\n        _step(list(parameters), lr)\n"
               "    except Exception:\n        pass\n")
     with pytest.raises(CheckFailed, match="creates a torch.optim optimizer"):
-        hidden_tests(define(source), devices=["cpu"])
+        hidden_tests(define("sgd_update", source), devices=["cpu"])
 
 
 def test_a_fixed_learning_rate_is_caught():
     source = submission("sgd_update", "correct_in_place").replace("lr * p.grad", "0.1 * p.grad")
     with pytest.raises(CheckFailed, match="parameter 0 after sgd_update is off"):
-        check_sgd_update(define(source))
+        check_sgd_update(define("sgd_update", source))
 
 
 def test_returning_the_parameters_is_caught():
     source = submission("sgd_update", "correct_in_place") + "    return parameters\n"
     with pytest.raises(CheckFailed, match="should return None"):
-        check_sgd_update(define(source))
+        check_sgd_update(define("sgd_update", source))
 
 
 def test_replacing_list_elements_is_caught():
     source = ("def sgd_update(parameters, lr):\n    for i, p in enumerate(parameters):\n"
               "        if p.grad is not None:\n            parameters[i] = (p - lr * p.grad).detach()\n")
     with pytest.raises(CheckFailed, match="replaced elements of the list"):
-        check_sgd_update(define(source))
+        check_sgd_update(define("sgd_update", source))
 
 
 def test_setting_grads_to_none_is_caught():
     source = submission("sgd_update", "correct_in_place").replace(
         "p -= lr * p.grad", "p -= lr * p.grad\n                p.grad = None")
     with pytest.raises(CheckFailed, match=re.escape("(its .grad became None)")):
-        check_sgd_update(define(source))
+        check_sgd_update(define("sgd_update", source))
 
 
 def test_the_update_matches_sgd_bit_for_bit_with_add_alpha():
-    sgd_update = define(submission("sgd_update", "correct_add_alpha"))
+    sgd_update = define_sample("sgd_update", "correct_add_alpha")
     model = nn.Linear(5, 4)
     twin = nn.Linear(5, 4)
     twin.load_state_dict(model.state_dict())
@@ -124,27 +93,6 @@ def test_the_update_matches_sgd_bit_for_bit_with_add_alpha():
     sgd_update(model.parameters(), 0.3)
     torch.optim.SGD(twin.parameters(), lr=0.3).step()
     assert all(torch.equal(a, b) for a, b in zip(model.parameters(), twin.parameters()))
-
-
-def test_feedback_follows_the_notebook_language():
-    set_language("zh")
-    with pytest.raises(CheckFailed, match="请把它放在 `with torch.no_grad\\(\\):` 里面"):
-        check_sgd_update(define(submission("sgd_update", "wrong_no_no_grad")))
-
-
-def released_answer_cell(language: str) -> str:
-    notebook = nbformat.read(REPO / "release" / f"03_lenet_{language}" / "lenet.ipynb", as_version=4)
-    [cell] = [c for c in notebook.cells if c.metadata.get("nbgrader", {}).get("grade_id") == "sgd_update"]
-    return cell.source
-
-
-@pytest.mark.parametrize("language, feedback", [("en", "sgd_update is not implemented yet"),
-                                                ("zh", "sgd_update 还没有实现")])
-def test_unanswered_stub_is_told_to_write_code(language, feedback):
-    sgd_update = define(released_answer_cell(language))
-    set_language(language)
-    with pytest.raises(CheckFailed, match=feedback):
-        check_sgd_update(sgd_update)
 
 
 def test_the_judge_trusts_only_the_numbers_it_can_check():
@@ -160,7 +108,7 @@ def test_the_judge_trusts_only_the_numbers_it_can_check():
     name, inputs = next(iter(cases("cpu")))
 
     def report(sample: str) -> dict:
-        return wire.round_trip(run_probe(probe, (define(submission("sgd_update", sample)),), wire.round_trip(inputs)))
+        return wire.round_trip(run_probe(probe, (define_sample("sgd_update", sample),), wire.round_trip(inputs)))
 
     right, uphill = report("correct_in_place"), report("wrong_adds_gradient")
     judge(name, inputs, right)
