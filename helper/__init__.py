@@ -12,11 +12,12 @@ from .device import device
 from .fonts import enable_cjk
 from .i18n import LANGUAGES, class_names, get_language, set_language
 from .images import show_batch
+from .loaders import tensor_loader
 from .progress import progress
 from .seeding import seed_everything
 
 __all__ = [
     "LANGUAGES", "class_names", "confusion_matrix", "data_root", "device", "enable_cjk",
     "get_language", "load_tensors", "plot_confusion_matrix", "plot_history", "progress", "seed_everything",
-    "set_language", "show_batch", "view_classify",
+    "set_language", "show_batch", "tensor_loader", "view_classify",
 ]

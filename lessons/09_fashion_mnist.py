@@ -188,15 +188,16 @@ print(tuple(image.shape), classes[label], "same as ours:", torch.allclose(image,
 
 # %% [markdown] lang="en"
 # Last, the loader: shuffled batches of `BATCH_SIZE` images with a seeded generator, as in
-# lesson 8. The test set needs no loader: we evaluate it in large slices.
+# lesson 8, fetched a whole batch at a time with `helper.tensor_loader` (lesson 6 shows how it works
+# and why it is faster). The test set needs no loader: we evaluate it in large slices.
 
 # %% [markdown] lang="zh"
-# 最后是 loader：和第 8 课一样，用设好种子的生成器，把数据打乱后按每批 `BATCH_SIZE` 张图片分发。
+# 最后是 loader：和第 8 课一样，用设好种子的生成器，把数据打乱后按每批 `BATCH_SIZE` 张图片分发；
+# 这里用 `helper.tensor_loader` 一次取出一整批（第 6 课讲过它的原理，以及为什么更快）。
 # 测试集不需要 loader：评估时我们按大块切片来处理它。
 
 # %%
-train_loader = DataLoader(TensorDataset(train_images, train_labels), batch_size=BATCH_SIZE, shuffle=True,
-                          generator=generator)
+train_loader = helper.tensor_loader(train_images, train_labels, BATCH_SIZE, shuffle=True, generator=generator)
 print(len(train_loader), "batches per epoch")
 
 # %% [markdown] lang="en"
