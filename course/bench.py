@@ -1,10 +1,13 @@
 """``python -m course bench``: how fast the course trains, runs and grades, measured on this machine.
 
-It trains the same MLP (784-128-64-10, batch 64, SGD with momentum, same seed) twice: through the
-seed lessons' pipeline (torchvision ``transforms`` on PIL images in a ``DataLoader``) and through
-the course's path (decoded once with ``helper.load_tensors``, normalised once, a ``TensorDataset``
-in memory, on the device). Then it times every solution notebook and stock ``nbgrader autograde``
-per student, and records the peak resident memory of a lesson run and of a grading worker.
+It trains the same MLP (784-128-64-10, batch 64, SGD with momentum, same seed) three ways: through
+the seed lessons' pipeline (torchvision ``transforms`` on PIL images in a ``DataLoader``), through
+the course's path (decoded once with ``helper.load_tensors``, normalised once, held in memory on
+the device, batches fetched whole by ``helper.tensor_loader``), and at the floor (the same tensors sliced by hand along a random
+permutation: no ``Dataset``, no ``DataLoader``). Lessons 6 and 9 train through the course's path at
+batch 128, so their own set-ups are measured against the floor too. Then it times every solution
+notebook, stock ``nbgrader autograde`` and ``course grade`` per student, and records the peak
+resident memory of a lesson run and of a grading worker.
 The table goes to ``BENCHMARKS.md``; ``--json`` prints the figures as one JSON object.
 """
 
@@ -23,6 +26,10 @@ from .paths import REPO, SOURCE
 
 BATCH_SIZE = 64
 NORMALISE = (0.5, 0.5)  # the seeds' transforms.Normalize((0.5,), (0.5,))
+HIDDEN = (128, 64)
+"""The benchmark MLP's hidden layers (the seeds' network)."""
+LESSON_SETUPS = {"lesson 6": ("MNIST", 128, (256, 128)), "lesson 9": ("FashionMNIST", 128, (256, 128))}
+"""Data set, batch size and MLP hidden layers that lessons 6 and 9 train with, through the course's path."""
 
 
 def register(subparsers) -> None:
@@ -56,9 +63,16 @@ def run(device: str, epochs: int, quick: bool) -> dict:
     samples = 10_000 if quick else 60_000
     seed = measure_in_child("seed", device, epochs, samples)
     course = measure_in_child("course", device, epochs, samples)
+    floor = measure_in_child("floor", device, epochs, samples)
+    lesson_vs_floor = {}
+    for lesson, (data, batch_size, hidden) in LESSON_SETUPS.items():
+        path = measure_in_child("course", device, epochs, samples, data, batch_size, hidden)
+        bare = measure_in_child("floor", device, epochs, samples, data, batch_size, hidden)
+        lesson_vs_floor[lesson] = round(path["s_per_epoch"] / bare["s_per_epoch"], 2)
     notebooks = sorted(SOURCE.glob("01_*_en/*.ipynb")) if quick else sorted(SOURCE.glob("*/*.ipynb"))
     lessons = time_notebooks(notebooks)
-    grading = time_grading(students=1 if quick else 4)
+    students = 1 if quick else 4
+    grading = time_grading(students)
     return {
         "device": device,
         "machine": machine(device),
@@ -67,11 +81,16 @@ def run(device: str, epochs: int, quick: bool) -> dict:
         "seed_s_per_epoch": seed["s_per_epoch"],
         "course_s_per_epoch": course["s_per_epoch"],
         "speedup": round(seed["s_per_epoch"] / course["s_per_epoch"], 2),
+        "floor_s_per_epoch": floor["s_per_epoch"],
+        "course_vs_floor": round(course["s_per_epoch"] / floor["s_per_epoch"], 2),
+        "lesson_vs_floor": lesson_vs_floor,
         "seed_test_acc": seed["test_acc"],
         "course_test_acc": course["test_acc"],
+        "floor_test_acc": floor["test_acc"],
         "course_run_s": lessons["total_s"],
         "notebook_s": lessons["per_notebook"],
         "grade_s_per_student": grading["s_per_student"],
+        "course_grade_s_per_student": time_course_grade(students),
         "peak_rss_mb_lesson": lessons["peak_rss_mb"],
         "peak_rss_mb_grading": grading["peak_rss_mb"],
         "peak_rss_mb": max(lessons["peak_rss_mb"], grading["peak_rss_mb"], seed["peak_rss_mb"], course["peak_rss_mb"]),
@@ -80,15 +99,22 @@ def run(device: str, epochs: int, quick: bool) -> dict:
 
 # Training: each pipeline in a fresh process, so neither warms the other's caches or memory.
 
-def measure_in_child(pipeline: str, device: str, epochs: int, samples: int) -> dict:
+def measure_in_child(pipeline: str, device: str, epochs: int, samples: int, data: str = "MNIST",
+                     batch_size: int = BATCH_SIZE, hidden: tuple[int, int] = HIDDEN) -> dict:
     code = ("import json, sys; from course.bench import train_pipeline; "
-            f"print(json.dumps(train_pipeline({pipeline!r}, {device!r}, {epochs}, {samples})))")
+            f"print(json.dumps(train_pipeline({pipeline!r}, {device!r}, {epochs}, {samples}, {data!r}, "
+            f"{batch_size}, {tuple(hidden)!r})))")
     output, peak = run_child([sys.executable, "-c", code])
     return {**json.loads(output.strip().splitlines()[-1]), "peak_rss_mb": peak}
 
 
-def train_pipeline(pipeline: str, device: str, epochs: int, samples: int) -> dict:
-    """Train the benchmark MLP through one pipeline; seconds per epoch and test accuracy."""
+def train_pipeline(pipeline: str, device: str, epochs: int, samples: int, data: str = "MNIST",
+                   batch_size: int = BATCH_SIZE, hidden: tuple[int, int] = HIDDEN) -> dict:
+    """Train an MLP through one pipeline (``seed``, ``course`` or ``floor``); seconds per epoch and test accuracy.
+
+    The three see the same pixel values in the same order (``RandomSampler`` draws the same
+    permutation from the same generator as the floor does), so they learn the same model.
+    """
     import torch
     from torch import nn
     from torch.utils.data import DataLoader, Subset, TensorDataset
@@ -100,18 +126,24 @@ def train_pipeline(pipeline: str, device: str, epochs: int, samples: int) -> dic
     generator = torch.Generator().manual_seed(0)
     if pipeline == "seed":
         transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(*NORMALISE)])
-        train = Subset(datasets.MNIST(helper.data_root(), train=True, transform=transform), range(samples))
-        test = datasets.MNIST(helper.data_root(), train=False, transform=transform)
+        dataset = getattr(datasets, data)
+        train = Subset(dataset(helper.data_root(), train=True, transform=transform), range(samples))
+        test = dataset(helper.data_root(), train=False, transform=transform)
     else:
-        images, labels = helper.load_tensors("MNIST", train=True, device=device)
-        test_images, test_labels = helper.load_tensors("MNIST", train=False, device=device)
+        images, labels = helper.load_tensors(data, train=True, device=device)
+        test_images, test_labels = helper.load_tensors(data, train=False, device=device)
         mean, std = NORMALISE
         train = TensorDataset((images[:samples] - mean) / std, labels[:samples])
         test = TensorDataset((test_images - mean) / std, test_labels)
-    train_loader = DataLoader(train, batch_size=BATCH_SIZE, shuffle=True, generator=generator)
+    if pipeline == "floor":
+        train_loader = SlicedBatches(*train.tensors, batch_size, generator)
+    elif pipeline == "course":
+        train_loader = helper.tensor_loader(*train.tensors, batch_size, shuffle=True, generator=generator)
+    else:
+        train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator)
     test_loader = DataLoader(test, batch_size=1000)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 64), nn.ReLU(),
-                          nn.Linear(64, 10)).to(device)
+    model = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden[0]), nn.ReLU(), nn.Linear(*hidden), nn.ReLU(),
+                          nn.Linear(hidden[1], 10)).to(device)
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
     criterion = nn.CrossEntropyLoss()
     seconds = []
@@ -132,6 +164,30 @@ def train_pipeline(pipeline: str, device: str, epochs: int, samples: int) -> dic
         for x, y in test_loader:
             correct += (model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item()
     return {"s_per_epoch": round(min(seconds), 3), "test_acc": round(correct / len(test), 4)}
+
+
+class SlicedBatches:
+    """The floor: batches cut from the tensors by hand, in the order a shuffling DataLoader would use.
+
+    The order comes from the same ``RandomSampler`` on the same generator, after the same draw of a
+    base seed that a DataLoader makes first; then one indexing per batch instead of one
+    ``__getitem__`` per sample and a ``collate``. So floor and course path learn the same model.
+    """
+
+    def __init__(self, inputs, labels, batch_size: int, generator):
+        from torch.utils.data import RandomSampler
+
+        self.inputs, self.labels, self.batch_size, self.generator = inputs, labels, batch_size, generator
+        self.sampler = RandomSampler(range(len(labels)), generator=generator)
+
+    def __iter__(self):
+        import torch
+
+        torch.empty((), dtype=torch.int64).random_(generator=self.generator)
+        order = torch.tensor(list(self.sampler), device=self.labels.device)
+        for start in range(0, len(order), self.batch_size):
+            batch = order[start:start + self.batch_size]
+            yield self.inputs[batch], self.labels[batch]
 
 
 # Notebooks and grading.
@@ -180,6 +236,25 @@ def time_grading(students: int) -> dict:
     return {"s_per_student": round(elapsed / students, 2), "peak_rss_mb": peak}
 
 
+def time_course_grade(students: int) -> float | None:
+    """``course grade`` of lesson 1 (sandboxed, one student at a time): seconds per student; None without bubblewrap."""
+    import shutil
+
+    if shutil.which("bwrap") is None:
+        return None
+    from autograder import hostile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        cases = [hostile.Case(f"student{index}", "the reference answer", "ok") for index in range(students)]
+        hostile.build(folder / "submitted", REPO / "release", {"repo": str(REPO), "data": str(REPO / "data"),
+                      "submitted": str(folder / "submitted"), "out": str(folder / "out")}, cases)
+        start = time.perf_counter()
+        run_child([sys.executable, "-m", "course", "grade", str(folder / "submitted"), "--out", str(folder / "out"),
+                   "--gradebook", str(folder / "gradebook.db"), "--jobs", "1"])
+        return round((time.perf_counter() - start) / students, 2)
+
+
 def run_child(command: list[str], cwd: Path = REPO, env=None) -> tuple[str, float]:
     """Run ``command``; its output and the peak resident memory (MB) of it and everything it ran.
 
@@ -221,10 +296,18 @@ def table(figures: dict) -> str:
         ("Seed pipeline (PIL transforms + DataLoader), s/epoch", figures["seed_s_per_epoch"]),
         ("Course path (tensors in memory), s/epoch", figures["course_s_per_epoch"]),
         ("Speed-up", f"{figures['speedup']}×"),
+        ("Floor (same tensors sliced by hand), s/epoch", figures["floor_s_per_epoch"]),
+        ("Course path / floor", f"{figures['course_vs_floor']}×"),
+        *((f"{lesson.capitalize()} set-up (batch 128) / its floor", f"{ratio}×")
+          for lesson, ratio in figures["lesson_vs_floor"].items()),
         ("Seed pipeline test accuracy", figures["seed_test_acc"]),
         ("Course path test accuracy", figures["course_test_acc"]),
+        ("Floor test accuracy", figures["floor_test_acc"]),
         (f"All solution notebooks ({len(figures['notebook_s'])}), s", figures["course_run_s"]),
         ("Autograde (stock nbgrader), s per student", figures["grade_s_per_student"]),
+        ("course grade (sandboxed, --jobs 1), s per student",
+         figures["course_grade_s_per_student"] if figures["course_grade_s_per_student"] is not None
+         else "not measured (no bubblewrap)"),
         ("Peak memory, lesson run, MB", figures["peak_rss_mb_lesson"]),
         ("Peak memory, grading worker, MB", figures["peak_rss_mb_grading"]),
     ]
@@ -238,4 +321,6 @@ def report(figures: dict) -> str:
     return (f"# Benchmarks\n\nMeasured by `python -m course bench` on {time.strftime('%Y-%m-%d')}.\n\n"
             f"Machine: {figures['machine']}; device: {figures['device']}. Training: MLP 784-128-64-10, batch "
             f"{BATCH_SIZE}, {figures['epochs']} epoch(s) on {figures['train_samples']:,} MNIST images; "
-            "seconds per epoch are the fastest epoch.\n\n" + table(figures) + "\n")
+            "seconds per epoch are the fastest epoch. The lesson set-ups: lesson 6, MLP 784-256-128-10 at batch "
+            "128 on MNIST; lesson 9, the same MLP on FashionMNIST; each through the course's path and at its "
+            "floor.\n\n" + table(figures) + "\n")

@@ -22,6 +22,14 @@ def test_both_pipelines_learn_the_same_model(data_root):
     assert seed["test_acc"] > 0.3  # one short epoch: far above chance (0.1), far from done
 
 
+def test_the_floor_learns_the_same_model_as_the_course_path(data_root):
+    """The floor slices the same tensors in the same order, without a DataLoader: the same model comes out."""
+    course = train_pipeline("course", "cpu", epochs=2, samples=2_000, data="FashionMNIST", batch_size=128)
+    floor = train_pipeline("floor", "cpu", epochs=2, samples=2_000, data="FashionMNIST", batch_size=128)
+    assert floor["test_acc"] == course["test_acc"]  # the same batches, bit for bit, in the same order
+    assert floor["test_acc"] > 0.4
+
+
 def test_quick_benchmark_prints_every_figure_as_json(data_root):
     result = subprocess.run([sys.executable, "-m", "course", "bench", "--quick", "--json", "--no-write"],
                             cwd=REPO, capture_output=True, text=True, timeout=600)
@@ -30,6 +38,12 @@ def test_quick_benchmark_prints_every_figure_as_json(data_root):
     assert KEYS <= set(figures)
     assert figures["device"] == "cpu" and figures["speedup"] > 1
     assert figures["speedup"] == pytest.approx(figures["seed_s_per_epoch"] / figures["course_s_per_epoch"], rel=0.01)
+    assert figures["course_vs_floor"] == pytest.approx(figures["course_s_per_epoch"] / figures["floor_s_per_epoch"],
+                                                       rel=0.01)
+    assert set(figures["lesson_vs_floor"]) == {"lesson 6", "lesson 9"}
+    assert all(ratio > 0 for ratio in figures["lesson_vs_floor"].values())
+    assert figures["floor_test_acc"] == figures["course_test_acc"]
+    assert figures["course_grade_s_per_student"] is None or figures["course_grade_s_per_student"] > 0
     assert 0.5 < figures["course_test_acc"] <= 1 and figures["grade_s_per_student"] > 0
     assert figures["peak_rss_mb"] >= max(figures["peak_rss_mb_lesson"], figures["peak_rss_mb_grading"]) > 100
     assert list(figures["notebook_s"]) == ["01_softmax_en/softmax.ipynb"]
