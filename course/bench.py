@@ -61,14 +61,13 @@ def main(args) -> int:
 def run(device: str, epochs: int, quick: bool) -> dict:
     """Every measurement, in one run on this machine."""
     samples = 10_000 if quick else 60_000
-    seed = measure_in_child("seed", device, epochs, samples)
-    course = measure_in_child("course", device, epochs, samples)
-    floor = measure_in_child("floor", device, epochs, samples)
+    seed = measure_in_child(["seed"], device, epochs, samples)["seed"]
+    side_by_side = measure_in_child(["course", "floor"], device, epochs, samples)
+    course, floor = side_by_side["course"], side_by_side["floor"]
     lesson_vs_floor = {}
     for lesson, (data, batch_size, hidden) in LESSON_SETUPS.items():
-        path = measure_in_child("course", device, epochs, samples, data, batch_size, hidden)
-        bare = measure_in_child("floor", device, epochs, samples, data, batch_size, hidden)
-        lesson_vs_floor[lesson] = round(path["s_per_epoch"] / bare["s_per_epoch"], 2)
+        pair = measure_in_child(["course", "floor"], device, epochs, samples, data, batch_size, hidden)
+        lesson_vs_floor[lesson] = round(pair["course"]["s_per_epoch"] / pair["floor"]["s_per_epoch"], 2)
     notebooks = sorted(SOURCE.glob("01_*_en/*.ipynb")) if quick else sorted(SOURCE.glob("*/*.ipynb"))
     lessons = time_notebooks(notebooks)
     students = 1 if quick else 4
@@ -97,73 +96,116 @@ def run(device: str, epochs: int, quick: bool) -> dict:
     }
 
 
-# Training: each pipeline in a fresh process, so neither warms the other's caches or memory.
+# Training. The seed pipeline runs in a process of its own, so that it warms nothing for the course's
+# path. The course's path and the floor share their tensors and train side by side in one process,
+# epoch about epoch, so that both meet the same machine (a virtual machine's neighbours, the CPU's
+# clock): measured in separate processes, the same work was seen to vary by half.
 
-def measure_in_child(pipeline: str, device: str, epochs: int, samples: int, data: str = "MNIST",
-                     batch_size: int = BATCH_SIZE, hidden: tuple[int, int] = HIDDEN) -> dict:
-    code = ("import json, sys; from course.bench import train_pipeline; "
-            f"print(json.dumps(train_pipeline({pipeline!r}, {device!r}, {epochs}, {samples}, {data!r}, "
+def measure_in_child(pipelines: list[str], device: str, epochs: int, samples: int, data: str = "MNIST",
+                     batch_size: int = BATCH_SIZE, hidden: tuple[int, int] = HIDDEN) -> dict[str, dict]:
+    code = ("import json, sys; from course.bench import train_side_by_side; "
+            f"print(json.dumps(train_side_by_side({pipelines!r}, {device!r}, {epochs}, {samples}, {data!r}, "
             f"{batch_size}, {tuple(hidden)!r})))")
     output, peak = run_child([sys.executable, "-c", code])
-    return {**json.loads(output.strip().splitlines()[-1]), "peak_rss_mb": peak}
+    return {name: {**figures, "peak_rss_mb": peak} for name, figures in json.loads(output.strip().splitlines()[-1]).items()}
 
 
 def train_pipeline(pipeline: str, device: str, epochs: int, samples: int, data: str = "MNIST",
                    batch_size: int = BATCH_SIZE, hidden: tuple[int, int] = HIDDEN) -> dict:
-    """Train an MLP through one pipeline (``seed``, ``course`` or ``floor``); seconds per epoch and test accuracy.
+    """Train an MLP through one pipeline (``seed``, ``course`` or ``floor``); seconds per epoch and test accuracy."""
+    return train_side_by_side([pipeline], device, epochs, samples, data, batch_size, hidden)[pipeline]
 
-    The three see the same pixel values in the same order (``RandomSampler`` draws the same
-    permutation from the same generator as the floor does), so they learn the same model.
+
+def train_side_by_side(pipelines: list[str], device: str, epochs: int, samples: int, data: str = "MNIST",
+                       batch_size: int = BATCH_SIZE, hidden: tuple[int, int] = HIDDEN) -> dict[str, dict]:
+    """Train one MLP per pipeline, taking turns epoch by epoch; each one's fastest epoch and test accuracy.
+
+    All see the same pixel values in the same order (``RandomSampler`` draws the same permutation
+    from the same generator as the floor does) and start from the same weights, so they learn the
+    same model.
     """
     import torch
-    from torch import nn
-    from torch.utils.data import DataLoader, Subset, TensorDataset
-    from torchvision import datasets, transforms
 
+    runs = {name: _Run(name, device, samples, data, batch_size, hidden) for name in pipelines}
+    seconds = {name: [] for name in pipelines}
+    for epoch in range(epochs):
+        for name in pipelines if epoch % 2 == 0 else reversed(pipelines):  # neither always goes first
+            start = time.perf_counter()
+            runs[name].train_epoch()
+            if device == "cuda":
+                torch.cuda.synchronize()
+            seconds[name].append(time.perf_counter() - start)
+    return {name: {"s_per_epoch": round(min(seconds[name]), 3), "test_acc": runs[name].test_accuracy()}
+            for name in pipelines}
+
+
+class _Run:
+    """One pipeline's data, model and optimizer, ready to train epoch by epoch."""
+
+    def __init__(self, pipeline: str, device: str, samples: int, data: str, batch_size: int, hidden: tuple[int, int]):
+        import torch
+        from torch import nn
+        from torch.utils.data import DataLoader, Subset, TensorDataset
+        from torchvision import datasets, transforms
+
+        import helper
+
+        generator = torch.Generator().manual_seed(0)
+        if pipeline == "seed":
+            transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(*NORMALISE)])
+            dataset = getattr(datasets, data)
+            train = Subset(dataset(helper.data_root(), train=True, transform=transform), range(samples))
+            self.test = dataset(helper.data_root(), train=False, transform=transform)
+        else:
+            images, labels = _tensors(data, device)
+            mean, std = NORMALISE
+            train = TensorDataset((images[:samples] - mean) / std, labels[:samples])
+            test_images, test_labels = _tensors(data, device, train=False)
+            self.test = TensorDataset((test_images - mean) / std, test_labels)
+        if pipeline == "floor":
+            self.train_loader = SlicedBatches(*train.tensors, batch_size, generator)
+        elif pipeline == "course":
+            self.train_loader = helper.tensor_loader(*train.tensors, batch_size, shuffle=True, generator=generator)
+        else:
+            self.train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator)
+        torch.manual_seed(0)
+        self.model = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden[0]), nn.ReLU(), nn.Linear(*hidden), nn.ReLU(),
+                                   nn.Linear(hidden[1], 10)).to(device)
+        self.optimizer = torch.optim.SGD(self.model.parameters(), lr=0.01, momentum=0.9)
+        self.criterion = nn.CrossEntropyLoss()
+        self.device = device
+
+    def train_epoch(self) -> None:
+        self.model.train()
+        for x, y in self.train_loader:
+            x, y = x.to(self.device), y.to(self.device)
+            self.optimizer.zero_grad()
+            self.criterion(self.model(x), y).backward()
+            self.optimizer.step()
+
+    def test_accuracy(self) -> float:
+        import torch
+        from torch.utils.data import DataLoader
+
+        self.model.eval()
+        correct = 0
+        with torch.no_grad():
+            for x, y in DataLoader(self.test, batch_size=1000):
+                correct += (self.model(x.to(self.device)).argmax(dim=1) == y.to(self.device)).sum().item()
+        return round(correct / len(self.test), 4)
+
+
+_loaded: dict[tuple, tuple] = {}
+
+
+def _tensors(data: str, device: str, train: bool = True) -> tuple:
+    """``helper.load_tensors``, once per process: pipelines side by side share the same tensors."""
     import helper
 
-    torch.manual_seed(0)
-    generator = torch.Generator().manual_seed(0)
-    if pipeline == "seed":
-        transform = transforms.Compose([transforms.ToTensor(), transforms.Normalize(*NORMALISE)])
-        dataset = getattr(datasets, data)
-        train = Subset(dataset(helper.data_root(), train=True, transform=transform), range(samples))
-        test = dataset(helper.data_root(), train=False, transform=transform)
-    else:
-        images, labels = helper.load_tensors(data, train=True, device=device)
-        test_images, test_labels = helper.load_tensors(data, train=False, device=device)
-        mean, std = NORMALISE
-        train = TensorDataset((images[:samples] - mean) / std, labels[:samples])
-        test = TensorDataset((test_images - mean) / std, test_labels)
-    if pipeline == "floor":
-        train_loader = SlicedBatches(*train.tensors, batch_size, generator)
-    elif pipeline == "course":
-        train_loader = helper.tensor_loader(*train.tensors, batch_size, shuffle=True, generator=generator)
-    else:
-        train_loader = DataLoader(train, batch_size=batch_size, shuffle=True, generator=generator)
-    test_loader = DataLoader(test, batch_size=1000)
-    model = nn.Sequential(nn.Flatten(), nn.Linear(784, hidden[0]), nn.ReLU(), nn.Linear(*hidden), nn.ReLU(),
-                          nn.Linear(hidden[1], 10)).to(device)
-    optimizer = torch.optim.SGD(model.parameters(), lr=0.01, momentum=0.9)
-    criterion = nn.CrossEntropyLoss()
-    seconds = []
-    for _ in range(epochs):
-        start = time.perf_counter()
-        model.train()
-        for x, y in train_loader:
-            x, y = x.to(device), y.to(device)
-            optimizer.zero_grad()
-            criterion(model(x), y).backward()
-            optimizer.step()
-        if device == "cuda":
-            torch.cuda.synchronize()
-        seconds.append(time.perf_counter() - start)
-    model.eval()
-    correct = 0
-    with torch.no_grad():
-        for x, y in test_loader:
-            correct += (model(x.to(device)).argmax(dim=1) == y.to(device)).sum().item()
-    return {"s_per_epoch": round(min(seconds), 3), "test_acc": round(correct / len(test), 4)}
+    key = (data, device, train)
+    if key not in _loaded:
+        _loaded[key] = helper.load_tensors(data, train=train, device=device)
+    return _loaded[key]
 
 
 class SlicedBatches:
