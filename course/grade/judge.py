@@ -96,14 +96,15 @@ def cpu_limit_of(module, n_cases: int) -> float | None:
 
 def _over_cpu_limit(language: str, outcome: sandbox.Outcome, cpu_limit: float) -> Verdict | None:
     """A verdict when the run went over its CPU limit, or its CPU time was not counted; else None."""
-    if _signal(outcome.returncode) == "SIGXCPU" or (outcome.cpu_seconds or 0) > cpu_limit:
-        used = f"{outcome.cpu_seconds:.0f} s" if outcome.cpu_seconds else "all"
+    counted = outcome.cpu_seconds
+    if _signal(outcome.returncode) == "SIGXCPU" or (counted is not None and counted > cpu_limit):
+        used_en, used_zh = ("all its", "全部") if counted is None else (f"{counted:.0f} s", f"{counted:.0f} 秒")
         return Verdict("timeout", _say(
-            language, f"the grading run used {used} of CPU time, over this exercise's limit of {cpu_limit:g} s "
+            language, f"the grading run used {used_en} of CPU time, over this exercise's limit of {cpu_limit:g} s "
                       "(the training budget plus the time to load, build and test)",
-            f"评分运行用了 {used.replace('all', '全部').replace(' s', ' 秒')} CPU 时间，超过了这道练习 {cpu_limit:g} 秒的上限"
+            f"评分运行用了 {used_zh} CPU 时间，超过了这道练习 {cpu_limit:g} 秒的上限"
             "（训练预算加上加载、建模和测试的时间）"), outcome.seconds)
-    if outcome.cpu_seconds is None:
+    if counted is None:
         return Verdict("error", _say(
             language, "the grading run's CPU time could not be counted (its first process was stopped, killed or "
                       "written to), so its time budget cannot be checked",
