@@ -438,13 +438,13 @@ print("drop_last=True:", len(dropping), "batches", [yb.tolist() for xb, yb in dr
 # %% [markdown] lang="en"
 # To look at a single batch, without a loop, ask the loader for an iterator and take its first
 # element: `next(iter(loader))`. Each `iter(...)` starts a new epoch, so with shuffling every call
-# gives a different first batch. (Old tutorials write `dataiter.next()`; that method no longer
-# exists, use the built-in `next`.)
+# gives a different first batch. (Old tutorials call a `next` method on the iterator itself; the
+# loader's iterators no longer have one: use the built-in function `next`.)
 
 # %% [markdown] lang="zh"
 # 如果只想看一个批次而不写循环，可以向 loader 要一个迭代器，再取它的第一个元素：`next(iter(loader))`。
 # 每次调用 `iter(...)` 都会开始一个新的轮次，所以在打乱顺序时，每次调用得到的第一个批次都不一样。
-# （旧教程里写的是 `dataiter.next()`，这个方法已经不存在了，请使用内置函数 `next`。）
+# （旧教程会直接调用迭代器自己的 `next` 方法，而现在的 DataLoader 迭代器已经没有这个方法了，请使用内置函数 `next`。）
 
 # %%
 xb, yb = next(iter(shuffled))
