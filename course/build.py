@@ -1,8 +1,10 @@
 """``python -m course build``: lessons → ``source/`` → ``release/``.
 
-Step one writes each lesson's per-language nbgrader source notebooks (see :mod:`course.lessons`);
-step two is stock ``nbgrader generate_assignment``, which strips solutions and hidden tests into
-``release/``. Both are committed, so a student who only clones has the notebooks.
+Step one writes each lesson's per-language nbgrader source notebooks (see :mod:`course.lessons`)
+and each exercise's public expected values (``autograder/exercises/<name>/public.*``, made by its
+reference, read by its visible check); step two is stock ``nbgrader generate_assignment``, which
+strips solutions and hidden tests into ``release/``. All are committed, so a student who only
+clones has the notebooks and their checks.
 """
 
 from __future__ import annotations
@@ -33,6 +35,7 @@ def main(args) -> int:
     except LessonError as error:
         print(f"error: a lesson cannot be built:\n{error}")
         return 1
+    write_public_data({lesson.name for lesson in lessons})
     if not args.no_release:
         for assignment in assignments:
             generate_assignment(assignment, REPO)
@@ -65,6 +68,17 @@ def write_sources(lessons: list[Lesson], course_root: Path) -> dict[str, bool]:
                 target.write_text(text, encoding="utf-8")
                 print(f"source/{assignment}/{lesson.notebook_name}: written")
     return changed
+
+
+def write_public_data(lessons: set[str]) -> None:
+    """Store the expected values of the public cases of every exercise of ``lessons``."""
+    from autograder.checking import write_public_expected
+    from autograder.exercise import exercise, names
+
+    for name in names():
+        ex = exercise(name)
+        if ex.lesson in lessons and ex.public_cases() and write_public_expected(ex):
+            print(f"autograder/exercises/{name}/public.*: written")
 
 
 def release_is_missing(assignment: str, course_root: Path) -> bool:

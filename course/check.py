@@ -4,7 +4,8 @@
 * ``source/`` is exactly what ``lessons/`` builds to, and ``release/`` exactly what stock
   ``nbgrader generate_assignment`` makes of ``source/`` (regenerated in a scratch copy);
 * no release notebook holds a solution or a hidden test;
-* across languages, code cells (comments aside), cell ids and nbgrader metadata are identical.
+* across languages, code cells (comments aside), cell ids and nbgrader metadata are identical;
+* each exercise's stored public expected values are what its reference gives.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from .build import generate_assignment
 from .lessons import LANGUAGE_GRADE_ID, Lesson, all_lessons, problems, render, to_text
 from .paths import REPO
 
-_LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "autograder.exercises")
+_LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "hidden_tests")
 _SOLUTION = re.compile(r"### BEGIN SOLUTION\n(.*?)### END SOLUTION", re.S)
 _HIDDEN = re.compile(r"### BEGIN HIDDEN TESTS\n(.*?)### END HIDDEN TESTS", re.S)
 
@@ -51,7 +52,18 @@ def check_course(course_root: Path, only: set[str] | None = None) -> list[str]:
     found += release_problems(lessons, course_root)
     for lesson in lessons:
         found += parity_problems(lesson, course_root)
+    if only is None:
+        found += public_data_problems()
     return found
+
+
+def public_data_problems() -> list[str]:
+    """Exercises whose ``public.*`` (the visible check's expected values) the reference no longer gives."""
+    from autograder.checking import public_expected_is_current
+    from autograder.exercise import exercise, names
+
+    return [f"autograder/exercises/{name}/public.*: stale, run `python -m course build`"
+            for name in names() if exercise(name).public_cases() and not public_expected_is_current(exercise(name))]
 
 
 def source_problems(lessons: list[Lesson], course_root: Path) -> list[str]:

@@ -1,16 +1,23 @@
-"""The notebook's language: one switch that checks, plots and class names all follow.
+"""The notebook's language: one switch that checks, plots, class names and grader feedback all follow.
 
 Every generated notebook starts with ``helper.set_language("en")`` or ``("zh")``; from then on the
 visible checks speak to the student in that language and the plots label their axes in it.
-Shared texts live here; each exercise's check module adds its own with :func:`add_messages`.
-Adding a language means adding its code to ``LANGUAGES`` and one entry to every text
-(:func:`add_messages` and ``tests/test_helper_i18n.py`` refuse any gap).
+
+Every student-facing word comes from one catalogue per language, kept as data: ``messages.<lang>.toml``
+files, one per *domain* (``helper/`` for plots and shared check wording, each exercise's folder
+for its own messages, ``course/grade/`` for the grader's). :func:`add_catalogue` loads a domain;
+an exercise's keys are prefixed with its name (``softmax.small``). Adding a language means adding
+its code to ``LANGUAGES`` and one file beside every ``messages.en.toml`` (``tests/test_messages.py``
+refuses any gap or a placeholder that differs between languages).
 """
 
 from __future__ import annotations
 
+import string
 import threading
+import tomllib
 from contextlib import contextmanager
+from pathlib import Path
 
 LANGUAGES = ("en", "zh")
 """Language codes the course is written in; the first is the fallback."""
@@ -49,6 +56,34 @@ def message(key: str, language: str | None = None, **fields) -> str:
     return texts[language or get_language()].format(**fields)
 
 
+def add_catalogue(folder: Path | str, prefix: str = "") -> None:
+    """Load the domain whose ``messages.<lang>.toml`` files are in ``folder``, keys prefixed ``prefix.``.
+
+    Loading the same domain twice is harmless; a key that would change meaning is refused.
+    """
+    folder = Path(folder)
+    if (folder, prefix) in _LOADED:
+        return
+    texts_by_language = {language: _read(folder / f"messages.{language}.toml") for language in LANGUAGES}
+    keys = set().union(*texts_by_language.values())
+    add_messages({f"{prefix}.{key}" if prefix else key:
+                  {language: texts[key] for language, texts in texts_by_language.items() if key in texts}
+                  for key in keys})
+    _LOADED.add((folder, prefix))
+
+
+def placeholders(text: str) -> set[str]:
+    """The ``{fields}`` a catalogue text fills in."""
+    return {field for _, field, _, _ in string.Formatter().parse(text) if field}
+
+
+def _read(path: Path) -> dict[str, str]:
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ValueError(f"the message catalogue {path} is missing: every language needs its file") from None
+
+
 def add_messages(messages: dict[str, dict[str, str]]) -> None:
     """Add texts to the catalogue (each in every language); a key may not change meaning."""
     for key, texts in messages.items():
@@ -57,6 +92,8 @@ def add_messages(messages: dict[str, dict[str, str]]) -> None:
             raise ValueError(f"message {key!r} has no {', '.join(sorted(missing))} text")
         if MESSAGES.get(key, texts) != texts:
             raise ValueError(f"message {key!r} is already defined with other texts")
+        if len({frozenset(placeholders(text)) for text in texts.values()}) > 1:
+            raise ValueError(f"message {key!r} fills in other placeholders in another language")
         MESSAGES[key] = texts
 
 
@@ -81,62 +118,8 @@ CLASS_NAMES = {
     },
 }
 
-MESSAGES = {
-    # Plot labels
-    "probability": {"en": "Class probability", "zh": "类别概率"},
-    "epoch": {"en": "Epoch", "zh": "轮次（epoch）"},
-    "loss": {"en": "Loss", "zh": "损失"},
-    "accuracy": {"en": "Accuracy", "zh": "准确率"},
-    "train": {"en": "train", "zh": "训练集"},
-    "test": {"en": "test", "zh": "测试集"},
-    "predicted": {"en": "Predicted class", "zh": "预测类别"},
-    "true": {"en": "True class", "zh": "真实类别"},
-    "confusion_title": {"en": "Confusion matrix", "zh": "混淆矩阵"},
-    "label": {"en": "label", "zh": "标签"},
-    "prediction": {"en": "predicted", "zh": "预测"},
-    # Visible checks
-    "check_passed": {"en": "✓ {what}", "zh": "✓ {what}"},
-    "all_passed": {"en": "All checks passed. Well done!", "zh": "全部检查通过，做得好！"},
-    "not_implemented": {
-        "en": "{name} is not implemented yet: replace `raise NotImplementedError()` with your code.",
-        "zh": "{name} 还没有实现：请把 `raise NotImplementedError()` 换成你的代码。",
-    },
-    "crashed": {
-        "en": "{name}({args}) raised {error}: {detail}",
-        "zh": "{name}({args}) 抛出了 {error}：{detail}",
-    },
-    "not_tensor": {
-        "en": "{what} should be a torch.Tensor, but it is a {kind}.",
-        "zh": "{what} 应该是 torch.Tensor，但它是 {kind}。",
-    },
-    "wrong_shape": {
-        "en": "{what} has shape {actual}, expected {expected}.",
-        "zh": "{what} 的形状是 {actual}，应为 {expected}。",
-    },
-    "wrong_dtype": {
-        "en": "{what} has dtype {actual}, expected {expected}.",
-        "zh": "{what} 的数据类型（dtype）是 {actual}，应为 {expected}。",
-    },
-    "wrong_device": {
-        "en": "{what} is on device {actual}, expected {expected} (the device of the input).",
-        "zh": "{what} 位于设备 {actual}，应与输入相同，位于 {expected}。",
-    },
-    "not_finite": {
-        "en": "{what} contains {count} NaN or infinite value(s), first at index {index}.",
-        "zh": "{what} 含有 {count} 个 NaN 或无穷大的值，第一个位于索引 {index}。",
-    },
-    "wrong_values": {
-        "en": "{what} is off: at index {index} it is {actual}, expected {expected} "
-              "(difference {diff}; {count} of {total} values are wrong).",
-        "zh": "{what} 的数值不对：索引 {index} 处是 {actual}，应为 {expected}"
-              "（相差 {diff}；{total} 个值中有 {count} 个不对）。",
-    },
-    "input_modified": {
-        "en": "{name} changed its input tensor in place; compute a new tensor instead.",
-        "zh": "{name} 原地修改了输入张量；请计算并返回一个新的张量。",
-    },
-    "forbidden_call": {
-        "en": "{name} calls {forbidden}; the exercise asks you to build it yourself from simpler operations.",
-        "zh": "{name} 调用了 {forbidden}；这个练习要求你用更基础的运算自己实现。",
-    },
-}
+MESSAGES: dict[str, dict[str, str]] = {}
+"""Every loaded text: key → {language: text}."""
+_LOADED: set[tuple[Path, str]] = set()
+
+add_catalogue(Path(__file__).parent)

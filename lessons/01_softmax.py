@@ -226,13 +226,13 @@ def softmax(x):
 
 
 # %% tests="test_softmax" points=3
-from helper.checks import check_softmax
+from autograder import check
 
-check_softmax(softmax)
+check("softmax", softmax)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.softmax import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(softmax)
+hidden_tests("softmax", softmax)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

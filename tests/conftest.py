@@ -64,14 +64,20 @@ def run_nbgrader(course_dir: Path, *args: str) -> subprocess.CompletedProcess:
                           env=nbgrader_environment(), capture_output=True, text=True, timeout=600)
 
 
+def samples_folder(exercise: str) -> Path:
+    """Where the sample answers of ``exercise`` are: its folder's ``samples/`` (old layout: ``autograder/submissions``)."""
+    packaged = REPO / "autograder" / "exercises" / exercise / "samples"
+    return packaged if packaged.is_dir() else SUBMISSIONS / exercise
+
+
 def submission(exercise: str, name: str) -> str:
     """The answer-cell source of one sample submission."""
-    return (SUBMISSIONS / exercise / f"{name}.py").read_text(encoding="utf-8")
+    return (samples_folder(exercise) / f"{name}.py").read_text(encoding="utf-8")
 
 
 def submissions(exercise: str, prefix: str) -> list[str]:
     """Names of the sample submissions of ``exercise`` starting with ``correct_`` or ``wrong_``."""
-    return sorted(p.stem for p in (SUBMISSIONS / exercise).glob(f"{prefix}*.py"))
+    return sorted(p.stem for p in samples_folder(exercise).glob(f"{prefix}*.py"))
 
 
 def with_answer(notebook: nbformat.NotebookNode, grade_id: str, source: str) -> nbformat.NotebookNode:

@@ -1,75 +1,160 @@
-"""Every exercise, through one contract: the instructor's solution passes, sample answers are judged right.
+"""Every packaged exercise (``autograder/exercises/<name>/``), through one contract.
 
-For each module in ``autograder/exercises`` (see its package docstring): the solution cell of the
-source notebook passes the hidden tests in every language and on every device; each
-``autograder/submissions/<exercise>/correct_*.py`` passes and each ``wrong_*.py`` fails.
+For each: the folder holds its whole story; the instructor's solution passes the visible check and
+the hidden tests in every language and on every device; every ``samples/correct_*`` passes both;
+every ``samples/wrong_*`` gets exactly the message id its ``# expect:`` line pins, from the hidden
+tests and from the visible check (unless ``# visible: passes`` says it fools the visible check on
+purpose); the stored public expected values are what the reference gives; and running the visible
+check leaves the notebook's random state, defaults and autograd mode as they were.
 """
 
-import importlib
-import pkgutil
+from __future__ import annotations
+
+import io
+import re
+from contextlib import redirect_stdout
+from pathlib import Path
 
 import pytest
+import torch
 
-import autograder.exercises
-from helper.checks import CheckFailed
+from autograder.checking import check, hidden_tests, public_expected_is_current
+from autograder.exercise import EXERCISES, exercise
+from autograder.verdict import CheckFailed
+from course.lessons import Lesson
+from course.paths import LESSONS
+from helper.i18n import LANGUAGES, MESSAGES, set_language
 
-from conftest import DEVICES, SUBMISSIONS, solution_source
+from conftest import DEVICES, solution_source
 
-EXERCISES = sorted(m.name for m in pkgutil.iter_modules(autograder.exercises.__path__))
-
-
-def exercise(name: str):
-    return importlib.import_module(f"autograder.exercises.{name}")
-
-
-def define(module, source: str) -> list:
-    """Run ``CONTEXT`` and an answer cell like the notebook does; return what it defines."""
-    namespace = {}
-    exec(compile(module.CONTEXT, "<notebook context>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    missing = [name for name in module.DEFINES if name not in namespace]
-    assert not missing, f"the answer does not define {missing}"
-    return [namespace[name] for name in module.DEFINES]
+PACKAGED = sorted(p.parent.name for p in EXERCISES.glob("*/exercise.toml"))
+PARTS = ("exercise.toml", "__init__.py", "cases.py", "probe.py", "judge.py", "reference.py",
+         *(f"messages.{language}.toml" for language in LANGUAGES), "public.json", "public.safetensors")
+ALL_PASSED = {"en": "All checks passed", "zh": "全部检查通过"}
 
 
 def samples(prefix: str) -> list:
     return [pytest.param(name, path.stem, id=f"{name}-{path.stem}")
-            for name in EXERCISES for path in sorted((SUBMISSIONS / name).glob(f"{prefix}*.py"))]
+            for name in PACKAGED for path in sorted((EXERCISES / name / "samples").glob(f"{prefix}*.py"))]
 
 
-def test_every_exercise_has_right_and_wrong_samples():
-    for name in EXERCISES:
-        stems = [p.stem for p in (SUBMISSIONS / name).glob("*.py")]
-        assert any(s.startswith("correct_") for s in stems), f"{name}: no correct_*.py sample"
-        assert sum(s.startswith("wrong_") for s in stems) >= 3, f"{name}: fewer than 3 wrong_*.py samples"
+def pins(name: str, sample: str) -> dict[str, str]:
+    """The ``# expect:`` and ``# visible:`` lines at the top of a sample."""
+    text = (EXERCISES / name / "samples" / f"{sample}.py").read_text(encoding="utf-8")
+    return dict(re.findall(r"^# (expect|visible): (\S+)", text, flags=re.M))
 
 
-@pytest.mark.parametrize("language", ["en", "zh"])
+def define(name: str, source: str) -> tuple:
+    """Run the notebook's imports and an answer cell as the notebook does; what it defines, in order."""
+    ex = exercise(name)
+    namespace: dict = {}
+    exec(compile(ex.context, "<notebook imports>", "exec"), namespace)
+    exec(compile(source, "<answer cell>", "exec"), namespace)
+    return tuple(namespace[n] for n in ex.defines)
+
+
+def sample(name: str, stem: str) -> tuple:
+    return define(name, (EXERCISES / name / "samples" / f"{stem}.py").read_text(encoding="utf-8"))
+
+
+def solution(name: str, language: str) -> tuple:
+    ex = exercise(name)
+    notebook = Lesson(LESSONS / f"{ex.lesson}.py").notebook_name
+    return define(name, solution_source(f"{ex.lesson}_{language}", notebook, ex.answer_cell))
+
+
+def visible(name: str, defined: tuple) -> str:
+    """What the visible check printed (it raises CheckFailed when it fails)."""
+    out = io.StringIO()
+    with redirect_stdout(out):
+        check(name, *defined)
+    return out.getvalue()
+
+
+@pytest.fixture(autouse=True)
+def english_afterwards():
+    yield
+    set_language("en")
+
+
+@pytest.mark.parametrize("name", PACKAGED)
+def test_the_folder_tells_the_whole_story(name):
+    folder = EXERCISES / name
+    missing = [part for part in PARTS if not (folder / part).is_file()]
+    assert not missing, f"{name}: missing {missing}"
+    stems = [p.stem for p in (folder / "samples").glob("*.py")]
+    assert any(s.startswith("correct_") for s in stems), f"{name}: no correct sample"
+    wrong = [s for s in stems if s.startswith("wrong_")]
+    assert len(wrong) >= 3, f"{name}: fewer than 3 wrong samples"
+    for stem in wrong:
+        pinned = pins(name, stem)
+        assert "expect" in pinned, f"{name}/{stem}: no '# expect: <message id>' line"
+        for key in (pinned["expect"], pinned.get("visible", "passes")):
+            assert key == "passes" or key in MESSAGES or f"{name}.{key}" in MESSAGES, f"{name}/{stem}: {key}?"
+
+
+@pytest.mark.parametrize("name", PACKAGED)
+def test_public_expected_values_are_what_the_reference_gives(name):
+    assert public_expected_is_current(exercise(name)), f"run `python -m course build`: {name}/public.* is stale"
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", PACKAGED)
+def test_solution_passes_the_visible_check_in_its_language(name, language):
+    defined = solution(name, language)
+    set_language(language)
+    assert ALL_PASSED[language] in visible(name, defined)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("device", DEVICES)
-@pytest.mark.parametrize("name", EXERCISES)
+@pytest.mark.parametrize("name", PACKAGED)
 def test_solution_passes_the_hidden_tests(name, device, language):
-    module = exercise(name)
-    source = solution_source(f"{module.LESSON}_{language}", _notebook(module), module.ANSWER_CELL)
-    module.hidden_tests(*define(module, source), devices=[device])
+    hidden_tests(name, *solution(name, language), devices=[device])
 
 
-@pytest.mark.parametrize("name, sample", samples("correct_"))
 @pytest.mark.parametrize("device", DEVICES)
-def test_correct_samples_pass(name, sample, device):
-    module = exercise(name)
-    module.hidden_tests(*define(module, (SUBMISSIONS / name / f"{sample}.py").read_text()), devices=[device])
+@pytest.mark.parametrize("name, stem", samples("correct_"))
+def test_correct_samples_pass(name, stem, device):
+    defined = sample(name, stem)
+    assert ALL_PASSED["en"] in visible(name, defined)
+    hidden_tests(name, *defined, devices=[device])
 
 
-@pytest.mark.parametrize("name, sample", samples("wrong_"))
-@pytest.mark.parametrize("device", DEVICES)
-def test_wrong_samples_fail(name, sample, device):
-    module = exercise(name)
-    with pytest.raises((CheckFailed, AssertionError)):
-        module.hidden_tests(*define(module, (SUBMISSIONS / name / f"{sample}.py").read_text()), devices=[device])
+@pytest.mark.parametrize("name, stem", samples("wrong_"))
+def test_wrong_samples_get_their_pinned_message(name, stem):
+    pinned, defined = pins(name, stem), sample(name, stem)
+    with pytest.raises(CheckFailed) as hidden:
+        hidden_tests(name, *defined, devices=["cpu"])
+    assert _short(hidden.value.message_id, name) == pinned["expect"], str(hidden.value)
+    if pinned.get("visible") == "passes":
+        assert ALL_PASSED["en"] in visible(name, defined)  # why the hidden cases exist
+    else:
+        with pytest.raises(CheckFailed) as shown:
+            visible(name, defined)
+        assert _short(shown.value.message_id, name) == pinned.get("visible", pinned["expect"]), str(shown.value)
 
 
-def _notebook(module) -> str:
-    from course.lessons import Lesson
-    from course.paths import LESSONS
+@pytest.mark.parametrize("name", PACKAGED)
+def test_feedback_speaks_the_notebook_language(name):
+    """The first mistake the visible check catches, told in Chinese in a Chinese notebook."""
+    stem = next(p.values[1] for p in samples("wrong_")
+                if p.values[0] == name and pins(name, p.values[1]).get("visible") != "passes")
+    set_language("zh")
+    with pytest.raises(CheckFailed) as shown:
+        visible(name, sample(name, stem))
+    assert re.search(r"[\u4e00-\u9fff]", str(shown.value)), str(shown.value)
 
-    return Lesson(LESSONS / f"{module.LESSON}.py").notebook_name
+
+@pytest.mark.parametrize("name", PACKAGED)
+def test_the_visible_check_leaves_the_notebook_state_alone(name):
+    torch.manual_seed(1234)
+    defined = solution(name, "en")
+    before = (torch.random.get_rng_state(), torch.get_default_dtype(), torch.get_num_threads(), torch.is_grad_enabled())
+    visible(name, defined)
+    after = (torch.random.get_rng_state(), torch.get_default_dtype(), torch.get_num_threads(), torch.is_grad_enabled())
+    assert torch.equal(before[0], after[0]) and before[1:] == after[1:]
+
+
+def _short(message_id: str | None, name: str) -> str | None:
+    return message_id.removeprefix(f"{name}.") if message_id else message_id

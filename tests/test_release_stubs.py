@@ -4,20 +4,18 @@ The cells come from the committed release notebook itself: its language cell, th
 left in the answer cell, and the visible part of the test cell (the hidden part is gone).
 """
 
-import importlib
-import pkgutil
-
 import nbformat
 import pytest
 
-import autograder.exercises
+from autograder.exercise import exercise as exercise_facts
+from autograder.exercise import names
 from course.lessons import LANGUAGE_GRADE_ID, Lesson
 from course.paths import LESSONS, RELEASE
-from helper.checks import CheckFailed
+from autograder.verdict import CheckFailed
 from helper.i18n import LANGUAGES, set_language
 
 NOT_IMPLEMENTED = {"en": "is not implemented yet", "zh": "还没有实现"}
-EXERCISES = sorted(m.name for m in pkgutil.iter_modules(autograder.exercises.__path__))
+EXERCISES = names()
 
 
 def cells_by_grade_id(path) -> dict:
@@ -34,15 +32,15 @@ def english_afterwards():
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("name", EXERCISES)
 def test_unanswered_exercise_fails_its_check(name, language):
-    exercise = importlib.import_module(f"autograder.exercises.{name}")
-    lesson = Lesson(LESSONS / f"{exercise.LESSON}.py")
+    exercise = exercise_facts(name)
+    lesson = Lesson(LESSONS / f"{exercise.lesson}.py")
     cells = cells_by_grade_id(RELEASE / lesson.assignment(language) / lesson.notebook_name)
-    stub, visible = cells[exercise.ANSWER_CELL], cells[f"test_{exercise.ANSWER_CELL}"]
+    stub, visible = cells[exercise.answer_cell], cells[f"test_{exercise.answer_cell}"]
     assert "raise NotImplementedError()" in stub and "BEGIN SOLUTION" not in stub
     assert "hidden_tests" not in visible
 
     namespace = {}
-    for source in (cells[LANGUAGE_GRADE_ID], exercise.CONTEXT, stub):
+    for source in (cells[LANGUAGE_GRADE_ID], exercise.context, stub):
         exec(compile(source, "<release notebook>", "exec"), namespace)
     with pytest.raises(CheckFailed, match=NOT_IMPLEMENTED[language]):
         exec(compile(visible, "<visible check>", "exec"), namespace)

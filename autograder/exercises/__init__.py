@@ -25,10 +25,15 @@ import importlib
 
 import torch
 
-from helper.checks.core import CheckFailed
 
-from .. import wire
-from ..probes import FAILED, probe_for, run_probe
+def __getattr__(name: str):
+    # Imported only when an old-layout module asks: the grading sandbox imports this package to
+    # reach the probes, and holds no judging code.
+    if name in ("expect_answered", "one_line"):
+        from .. import judging
+
+        return getattr(judging, name)
+    raise AttributeError(name)
 
 
 def available_devices() -> list[str]:
@@ -41,22 +46,12 @@ def exercise(name: str):
     return importlib.import_module(f"{__name__}.{name}")
 
 
-def expect_answered(outputs: dict) -> None:
-    """Fail with the probe's message when the answer failed before giving anything to compare."""
-    if isinstance(outputs, dict) and FAILED in outputs:
-        raise CheckFailed(one_line(outputs[FAILED]))
-    if not isinstance(outputs, dict):
-        raise CheckFailed("the grading process returned no results for this case")
-
-
-def one_line(text, limit: int = 300) -> str:
-    """Text from the student's process, fit for a CSV cell: one line, bounded."""
-    text = " ".join(str(text).split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"
-
-
 def run_in_process(name: str, defined: tuple, devices: list[str] | None = None) -> None:
     """Probe and judge every case in this process, through the same wire format as ``course grade``."""
+    from .. import wire
+    from ..judging import expect_answered
+    from ..probes import probe_for, run_probe
+
     module, probe = exercise(name), probe_for(name)
     for device in devices or available_devices():
         for case, inputs in module.cases(device):

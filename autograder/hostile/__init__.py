@@ -17,7 +17,7 @@ from typing import Callable
 
 HERE = Path(__file__).resolve().parent
 ANSWERS = HERE / "answers"
-SAMPLES = HERE.parent / "submissions" / "softmax"
+SAMPLES = HERE.parent / "exercises" / "softmax" / "samples"
 ASSIGNMENT, NOTEBOOK, ANSWER_CELL, TEST_CELL, POINTS = "01_softmax_en", "softmax", "softmax", "test_softmax", 3
 
 

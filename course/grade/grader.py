@@ -11,7 +11,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder.exercises import exercise as exercise_module
+from autograder.exercise import exercise as exercise_facts
 
 from ..paths import RELEASE, SOURCE
 from . import notebook as nb
@@ -58,13 +58,13 @@ def grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Grad
     job_dir = Path(tempfile.mkdtemp(prefix=f"{job.student_id}-", dir=work_root))
     try:
         for exercise in dict.fromkeys(cell.exercise for cell in cells):
-            module = exercise_module(exercise)
-            answer = nb.answer(submitted, module.ANSWER_CELL)
+            answer_cell = exercise_facts(exercise).answer_cell
+            answer = nb.answer(submitted, answer_cell)
             if answer is None:
-                verdicts[exercise] = ("missing", f"the answer cell {module.ANSWER_CELL!r} is not in the notebook "
+                verdicts[exercise] = ("missing", f"the answer cell {answer_cell!r} is not in the notebook "
                                                  "(deleted, duplicated, or its grade id changed)")
                 continue
-            answers[module.ANSWER_CELL] = answer
+            answers[answer_cell] = answer
             verdict = grade_answer(exercise, answer, language, job_dir / exercise, hidden, limits)
             verdicts[exercise] = (verdict.status, verdict.message)
     finally:

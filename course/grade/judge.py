@@ -1,9 +1,10 @@
 """Grade one answer: run it on the hidden inputs in the sandbox, then judge the results here.
 
-The grader (this process) makes the inputs with ``autograder.exercises.<exercise>.cases``, writes
-them to a job folder with the answer's source, and runs ``python -m autograder.probes`` on them in
-the sandbox. What comes back is data (``autograder.wire``); ``judge`` compares it in this process,
-which never ran a line of the student's code.
+The grader (this process) makes the inputs with the exercise's ``cases`` (hidden ones drawn from the
+course seed), writes them to a job folder with the answer's source, and runs
+``python -m autograder.runner`` on them in the sandbox. What comes back is data
+(``autograder.wire``); the exercise's judge compares it, in this process, which never ran a line of
+the student's code, with what the exercise's reference expects.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder import wire
-from autograder.exercises import exercise as exercise_module
-from autograder.exercises import expect_answered, one_line
-from autograder.probes import ERROR
-from helper.checks.core import CheckFailed
-from helper.i18n import speaking
+from autograder.checking import available_devices, judge_case
+from autograder.exercise import exercise as exercise_facts
+from autograder.judging import one_line
+from autograder.probing import ERROR
+from autograder.verdict import CheckFailed
+from helper.i18n import message, speaking
 
 from . import sandbox
 
@@ -45,25 +47,25 @@ class Limits:
 def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidden: list[Path],
                  limits: Limits) -> Verdict:
     """Run ``answer`` for ``exercise`` in a fresh sandbox and judge what it returned."""
-    module = exercise_module(exercise)
+    ex = exercise_facts(exercise)
     with speaking(language):
-        refused = static_problems(answer, getattr(module, "FORBIDDEN_NAMES", ()), language)
+        refused = static_problems(answer, ex.forbidden_names, language)
         if refused:
             return Verdict("failed", refused)
         source = ipython_to_python(answer)
         if source is None:
             return Verdict("error", _say(language, "the answer cell is not valid Python; run it in the notebook to see the error",
                                          "答案单元格不是合法的 Python 代码；在笔记本里运行它即可看到错误"))
-        cases = [(name, inputs) for device in limits_devices() for name, inputs in module.cases(device)]
+        cases = [case for device in available_devices(ex) for case in ex.cases(device)]
         job_dir.mkdir(parents=True, exist_ok=True)
         sandbox.copy_runtime(job_dir)
         (job_dir / "job.json").write_text(json.dumps({
-            "exercise": exercise, "language": language, "context": module.CONTEXT, "answer": source,
-            "cell": module.ANSWER_CELL, "defines": list(module.DEFINES), "threads": limits.threads,
+            "exercise": exercise, "language": language, "context": ex.context, "answer": source,
+            "cell": ex.answer_cell, "defines": list(ex.defines), "threads": limits.threads,
         }), encoding="utf-8")
-        wire.save(cases, job_dir / "inputs")
-        cpu_limit = cpu_limit_of(module, len(cases))
-        outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.probes", str(sandbox.INSIDE)],
+        wire.save([(case.name, case.inputs) for case in cases], job_dir / "inputs")
+        cpu_limit = cpu_limit_of(ex, len(cases))
+        outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.runner", str(sandbox.INSIDE)],
                               timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads,
                               cpu_limit=cpu_limit)
         if outcome.too_many_processes:
@@ -82,15 +84,15 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
             outputs = wire.load(job_dir / "outputs")
         except wire.WireError as error:
             return Verdict("error", _ended(language, outcome, error), outcome.seconds)
-        return Verdict(*_judge(module, cases, outputs), outcome.seconds)
+        return Verdict(*_judge(ex, cases, outputs), outcome.seconds)
 
 
-def cpu_limit_of(module, n_cases: int) -> float | None:
-    """The CPU seconds a run of ``n_cases`` may use, for an exercise with a time budget (``CPU_LIMIT_S`` per case).
+def cpu_limit_of(ex, n_cases: int) -> float | None:
+    """The CPU seconds a run of ``n_cases`` may use, for an exercise with a time budget (per case).
 
     The kernel counts this time, so it holds whatever the answer does to the clocks inside its process.
     """
-    per_case = getattr(module, "CPU_LIMIT_S", None)
+    per_case = ex.cpu_seconds_per_case
     return None if per_case is None else per_case * n_cases
 
 
@@ -112,28 +114,32 @@ def _over_cpu_limit(language: str, outcome: sandbox.Outcome, cpu_limit: float) -
     return None
 
 
-def limits_devices() -> list[str]:
-    from autograder.exercises import available_devices
-
-    return available_devices()
-
-
-def _judge(module, cases: list, outputs) -> tuple[str, str]:
+def _judge(ex, cases: list, outputs) -> tuple[str, str]:
     if not isinstance(outputs, dict) or not isinstance(outputs.get("cases"), list) \
             or len(outputs["cases"]) != len(cases):
         return "error", "the grading process returned results for other cases than it was given"
     crashed = next((r[ERROR] for r in outputs["cases"] if isinstance(r, dict) and ERROR in r), None)
     if crashed is not None or not cases:
-        return "error", one_line(crashed or "the exercise has no hidden cases")
+        return "error", one_line(_crash_text(crashed) if crashed else "the exercise has no hidden cases")
     try:
-        for (name, inputs), result in zip(cases, outputs["cases"]):
-            expect_answered(result)
-            module.judge(name, inputs, result)
+        for case, observed in zip(cases, outputs["cases"]):
+            judge_case(ex, case, observed, ex.expected(case))
     except CheckFailed as failure:
         return "failed", one_line(failure)
     except Exception as error:  # results shaped unlike any probe's: forged or broken
         return "error", one_line(f"the results could not be judged ({type(error).__name__}: {error})")
     return "ok", ""
+
+
+def _crash_text(crashed) -> str:
+    """The runner's report that the answer cell could not run, in the grader's language."""
+    if isinstance(crashed, dict) and crashed.get("id") in ("grade_answer_crashed", "grade_answer_missing_names"):
+        fields = crashed.get("fields") if isinstance(crashed.get("fields"), dict) else {}
+        try:
+            return message(crashed["id"], **fields)
+        except (KeyError, IndexError, ValueError):
+            pass
+    return str(crashed.get("text", crashed) if isinstance(crashed, dict) else crashed)
 
 
 def _signal(code: int | None) -> str | None:

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20
-EXERCISE_CALL = re.compile(r"from autograder\.exercises\.(\w+) import hidden_tests")
+EXERCISE_CALL = re.compile(r"hidden_tests\(\s*[\"'](\w+)[\"']|from autograder\.exercises\.(\w+) import hidden_tests")
 
 
 class InvalidNotebook(ValueError):
@@ -92,8 +92,8 @@ def test_cells(source_notebook: dict, release_notebook: dict) -> list[TestCell]:
         if cell["cell_type"] == "code" and meta.get("grade") and not meta.get("solution"):
             match = EXERCISE_CALL.search(_text(cell["source"]))
             if match is None:
-                raise ValueError(f"test cell {meta['grade_id']!r} calls no autograder.exercises module")
-            cells.append(TestCell(meta["grade_id"], float(meta.get("points", 0)), match.group(1),
+                raise ValueError(f"test cell {meta['grade_id']!r} runs no exercise's hidden_tests")
+            cells.append(TestCell(meta["grade_id"], float(meta.get("points", 0)), match.group(1) or match.group(2),
                                   released.source(meta["grade_id"]) or ""))
     return cells
 

@@ -30,9 +30,15 @@ from ..paths import REPO
 INSIDE = Path("/tmp/grading")
 """Where the job folder appears inside the sandbox."""
 
-RUNTIME_PACKAGES = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probes",
-                    "course/grade/reaper.py")
-"""What the sandbox may import from the course: the probes and the helper students have anyway (and the reaper)."""
+RUNTIME = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probing.py",
+           "autograder/verdict.py", "autograder/exercise.py", "autograder/runner.py",
+           "autograder/exercises/__init__.py", "course/grade/reaper.py",
+           # the exercises still in the old layout (transitional)
+           "autograder/probes", "autograder/judging.py", "autograder/legacy.py")
+"""What the sandbox may import from the course: the probes, the helper students have anyway (and the reaper)."""
+
+EXERCISE_RUNTIME = ("__init__.py", "probe.py", "exercise.toml", "messages.*.toml")
+"""Of each exercise's folder, what its probe needs: never its judge, reference, cases or samples."""
 
 REAPER = INSIDE / "runtime" / "course" / "grade" / "reaper.py"
 
@@ -78,13 +84,22 @@ def bwrap() -> str:
 def copy_runtime(job_dir: Path) -> None:
     """Copy the probes and ``helper`` into the job: the sandbox imports them from there, not the course."""
     runtime = job_dir / "runtime"
-    for name in RUNTIME_PACKAGES:
-        source, target = REPO / name, runtime / name
+    for source in runtime_files():
+        target = runtime / source.relative_to(REPO)
         target.parent.mkdir(parents=True, exist_ok=True)
-        if source.is_dir():
-            shutil.copytree(source, target, ignore=shutil.ignore_patterns("__pycache__"), dirs_exist_ok=True)
-        else:
-            shutil.copy2(source, target)
+        shutil.copy2(source, target)
+
+
+def runtime_files() -> list[Path]:
+    """Every file :func:`copy_runtime` copies into the sandbox."""
+    files = []
+    for name in RUNTIME:
+        path = REPO / name
+        files += [f for f in path.rglob("*") if f.is_file() and "__pycache__" not in f.parts] if path.is_dir() else [path]
+    for folder in sorted((REPO / "autograder" / "exercises").glob("*/")):
+        for pattern in EXERCISE_RUNTIME:
+            files += sorted(folder.glob(pattern))
+    return files
 
 
 def command(job_dir: Path, hidden: list[Path], argv: list[str]) -> list[str]:

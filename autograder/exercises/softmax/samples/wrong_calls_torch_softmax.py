@@ -1,3 +1,4 @@
+# expect: forbidden_call
 # Calls the library function the exercise forbids, through an alias to hide it.
 from torch.nn import functional as nn_functions
 

@@ -1,3 +1,4 @@
+# expect: wrong_dtype
 # Computes in float64 and returns float64 for float32 input: the dtype must be kept.
 def softmax(x):
     x = x.double()

@@ -1,0 +1,122 @@
+"""The two ways a notebook runs an exercise's judge: the visible check, and the stock hidden tests.
+
+``check(name, *defined)`` is what a student runs under an exercise: the public cases, through the
+exercise's probe and judge, against the expected values ``course build`` stored as data in the
+exercise's folder (``public.*``), never against a reference function. It leaves the notebook's
+state as it found it (random generators, default dtype, threads, autograd), so running it or not
+changes no later result.
+
+``hidden_tests(name, *defined)`` is the hidden test block of the source notebook, for stock
+``nbgrader autograde``: every case, public and hidden, judged in the kernel that ran the answer.
+``course grade`` judges the same cases outside that kernel (see ``course/grade/judge.py``).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import torch
+
+from helper.i18n import message
+
+from . import wire
+from .exercise import Case, Exercise, exercise
+from .judging import expect_answered, passed
+from .probing import run_probe
+from .verdict import CheckFailed, refail
+
+PUBLIC = "public"
+"""Stem of the file of public expected values in an exercise's folder (``public.json`` + ``public.safetensors``)."""
+
+
+def check(name: str, *defined) -> None:
+    """Run the visible check of exercise ``name`` on what the answer cell defined; print what passed."""
+    ex = exercise(name)
+    expected = public_expected(ex)
+    with untouched_state():
+        for case in ex.public_cases():
+            judge_case(ex, case, probe_case(ex, defined, case), expected[case.name])
+            passed(message(case.title))
+    print(message("all_passed"))
+
+
+def hidden_tests(name: str, *defined, devices: list[str] | None = None, seed: int | None = None) -> None:
+    """Probe and judge every case in this process (stock nbgrader); raise CheckFailed at the first wrong one."""
+    ex = exercise(name)
+    with untouched_state():
+        for device in devices or available_devices(ex):
+            for case in ex.cases(device, seed):
+                judge_case(ex, case, probe_case(ex, defined, case), ex.expected(case))
+
+
+def probe_case(ex: Exercise, defined: tuple, case: Case):
+    """What the probe observed on ``case``, after the same wire round trip as in ``course grade``."""
+    return wire.round_trip(run_probe(ex.part("probe").probe, defined, wire.round_trip(case.inputs)))
+
+
+def judge_case(ex: Exercise, case: Case, observed, expected) -> None:
+    """The exercise's judge on one case; a failure names the case when it is a hidden one."""
+    try:
+        expect_answered(observed)
+        ex.part("judge").judge(case, observed, expected)
+    except CheckFailed as failure:
+        if case.hidden:
+            refail(failure, case.name)
+        raise
+
+
+def available_devices(ex: Exercise) -> list[str]:
+    """The devices of ``ex`` this machine has: always the CPU, and CUDA where present."""
+    return [d for d in ex.devices if d == "cpu" or d == "cuda" and torch.cuda.is_available()]
+
+
+def public_expected(ex: Exercise) -> dict:
+    """The stored expected values of ``ex``'s public cases, by case name."""
+    try:
+        return wire.load(ex.folder / PUBLIC)
+    except wire.WireError:
+        raise CheckFailed(message("public_data_missing", name=ex.name), "public_data_missing") from None
+
+
+def write_public_expected(ex: Exercise) -> bool:
+    """Store the reference's values for ``ex``'s public cases (``course build``); whether anything changed."""
+    values = {case.name: ex.expected(case) for case in ex.public_cases()}
+    try:
+        if _same(wire.load(ex.folder / PUBLIC), values):
+            return False
+    except wire.WireError:
+        pass
+    wire.save(values, ex.folder / PUBLIC)
+    return True
+
+
+def public_expected_is_current(ex: Exercise) -> bool:
+    """Whether ``public.*`` holds exactly what the reference gives now (``course check``)."""
+    try:
+        return _same(wire.load(ex.folder / PUBLIC), {case.name: ex.expected(case) for case in ex.public_cases()})
+    except wire.WireError:
+        return False
+
+
+def _same(a, b) -> bool:
+    if isinstance(a, torch.Tensor) or isinstance(b, torch.Tensor):
+        return type(a) is type(b) and a.dtype == b.dtype and a.shape == b.shape and torch.equal(a, b)
+    if isinstance(a, dict) and isinstance(b, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)) and isinstance(b, (list, tuple)):
+        return type(a) is type(b) and len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b))
+    return type(a) is type(b) and a == b
+
+
+@contextmanager
+def untouched_state():
+    """Run a check without leaving a trace on the notebook: RNGs forked, defaults and grad mode restored."""
+    dtype, threads, grad = torch.get_default_dtype(), torch.get_num_threads(), torch.is_grad_enabled()
+    devices = [torch.cuda.current_device()] if torch.cuda.is_available() else []
+    with torch.random.fork_rng(devices=devices):
+        try:
+            yield
+        finally:
+            torch.set_default_dtype(dtype)
+            torch.set_num_threads(threads)
+            torch.set_grad_enabled(grad)
