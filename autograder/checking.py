@@ -13,6 +13,8 @@ changes no later result.
 
 from __future__ import annotations
 
+import inspect
+import textwrap
 from contextlib import contextmanager
 
 import torch
@@ -23,7 +25,8 @@ from . import wire
 from .exercise import Case, Exercise, exercise
 from .judging import expect_answered, passed
 from .probing import run_probe
-from .verdict import CheckFailed, refail
+from .text_check import answer_problem
+from .verdict import CheckFailed, fail, refail
 
 PUBLIC = "public"
 """Stem of the file of public expected values in an exercise's folder (``public.json`` + ``public.safetensors``)."""
@@ -33,6 +36,9 @@ def check(name: str, *defined) -> None:
     """Run the visible check of exercise ``name`` on what the answer cell defined; print what passed."""
     ex = exercise(name)
     expected = public_expected(ex)
+    refused = text_problem(ex, defined)
+    if refused:
+        fail(refused[0], **refused[1])
     with untouched_state():
         for case in ex.public_cases():
             judge_case(ex, case, probe_case(ex, defined, case), expected[case.name])
@@ -47,6 +53,19 @@ def hidden_tests(name: str, *defined, devices: list[str] | None = None, seed: in
         for device in devices or available_devices(ex):
             for case in ex.cases(device, seed):
                 judge_case(ex, case, probe_case(ex, defined, case), ex.expected(case))
+
+
+def text_problem(ex: Exercise, defined: tuple):
+    """What grading will refuse in the text of the answer's functions and classes, where their source is known."""
+    for obj in defined:
+        try:
+            source = inspect.getsource(obj)
+        except (OSError, TypeError):  # defined somewhere without source (a class in a notebook on Python 3.11)
+            continue
+        problem = answer_problem(textwrap.dedent(source), ex.forbidden_names)
+        if problem:
+            return problem
+    return None
 
 
 def probe_case(ex: Exercise, defined: tuple, case: Case):

@@ -7,6 +7,7 @@ compares nothing; it returns observations (tensors, numbers, flags) that a judge
 
 from __future__ import annotations
 
+import re
 from contextlib import contextmanager
 
 import torch
@@ -37,16 +38,48 @@ def _as_data(message_id: str, fields: dict, text: str) -> dict:
 
 
 def call(fn, *args, name: str):
-    """Call the student's ``fn``, turning "not written yet" and crashes into catalogue failures."""
+    """Call the student's ``fn``, turning "not written yet" and crashes into sentences from the catalogue."""
     try:
         return fn(*args)
     except NotImplementedError:
-        fail("not_implemented", name=name)
+        failure = "not_implemented", {"name": name}
     except CheckFailed:
         raise
     except Exception as error:
-        shapes = ", ".join(describe(a) for a in args)
-        fail("crashed", name=name, args=shapes, error=type(error).__name__, detail=error)
+        message_id, fields = explain(error)
+        failure = message_id, {"name": name, "args": ", ".join(describe(a) for a in args), **fields}
+    fail(failure[0], **failure[1])  # outside the except: the student sees one sentence, not a chained traceback
+
+
+_KNOWN_ERRORS = [
+    (re.compile(r"size of tensor a \((\d+)\) must match the size of tensor b \((\d+)\) at non-singleton "
+                r"dimension (-?\d+)"), "error_broadcast", ("a", "b", "dim")),
+    (re.compile(r"mat1 and mat2 shapes cannot be multiplied \((\d+)x(\d+) and (\d+)x(\d+)\)"),
+     "error_matmul", ("rows", "k1", "k2", "cols")),
+    (re.compile(r"Expected all tensors to be on the same device.*?(\w+:?\d*) and (\w+:?\d*)"), "error_device",
+     ("first", "second")),
+    (re.compile(r"(?:expected scalar type (\w+) but found (\w+)|same dtype, but got:? ?(\w+) != (\w+)"
+                r"|Found dtype (\w+) but expected (\w+))"), "error_dtype", ()),
+    (re.compile(r"torch\.return_types\.(max|min|sort|topk)'"), "error_return_types", ("method",)),
+]
+
+
+def explain(error: Exception) -> tuple[str, dict]:
+    """A catalogue message id (with its fields) for a crash whose cause is known; ``crashed`` otherwise.
+
+    The known ones are the crashes beginners meet most: shapes that do not broadcast, a matrix
+    product of the wrong shapes, tensors on two devices or of two dtypes, and ``x.max(dim=1)`` used
+    as if it were a tensor (it returns values and indices).
+    """
+    text = str(error)
+    for pattern, message_id, names in _KNOWN_ERRORS:
+        found = pattern.search(text)
+        if found:
+            values = [g for g in found.groups() if g is not None]
+            if message_id == "error_dtype":
+                return message_id, {"first": values[0].lower(), "second": values[1].lower()}
+            return message_id, dict(zip(names, values))
+    return "crashed", {"error": type(error).__name__, "detail": error}
 
 
 def describe(value) -> str:

@@ -263,7 +263,7 @@ def time_grading(students: int) -> dict:
         shutil.copy(REPO / "nbgrader_config.py", course)
         shutil.copytree(SOURCE / "01_softmax_en", course / "source" / "01_softmax_en")
         generate_assignment("01_softmax_en", course)
-        answer = (REPO / "autograder" / "submissions" / "softmax" / "correct_max_shift.py").read_text()
+        answer = (REPO / "autograder" / "exercises" / "softmax" / "samples" / "correct_max_shift.py").read_text()
         released = nbformat.read(course / "release" / "01_softmax_en" / "softmax.ipynb", as_version=4)
         for cell in released.cells:
             if cell.metadata.get("nbgrader", {}).get("grade_id") == "softmax":

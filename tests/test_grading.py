@@ -68,7 +68,7 @@ def test_validate_passes_the_solution_and_fails_the_stub(graded):
     solution = run_nbgrader(graded, "validate", f"source/01_softmax_en/{NOTEBOOK}")
     assert "Success! Your notebook passes all the tests." in solution.stdout, solution.stdout + solution.stderr
     stub = run_nbgrader(graded, "validate", f"release/01_softmax_en/{NOTEBOOK}")
-    assert "VALIDATION FAILED" in stub.stdout and "NotImplementedError" not in stub.stdout.split("check_softmax")[0]
+    assert "VALIDATION FAILED" in stub.stdout and "NotImplementedError" not in stub.stdout.split('check("softmax"')[0]
 
 
 @pytest.mark.parametrize("language, feedback", [

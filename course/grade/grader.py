@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from autograder.exercise import exercise as exercise_facts
+from helper.i18n import message, speaking
 
 from ..paths import RELEASE, SOURCE
 from . import notebook as nb
@@ -36,7 +37,12 @@ def lesson_cells(assignment: str, notebook: str) -> list[nb.TestCell]:
 
 
 def grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Graded:
-    """Rows for every test cell of ``job``'s notebook."""
+    """Rows for every test cell of ``job``'s notebook, with messages in the notebook's language."""
+    with speaking(language_of(job.assignment)):
+        return _grade(job, hidden, limits, work_root)
+
+
+def _grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Graded:
     if job.problem and not job.notebook:  # an assignment the course does not have
         return Graded([Row(job.student_id, job.assignment, "", "", 0, 0, "invalid", job.problem)], {}, [])
     if not job.assignment:  # a loose notebook that matches no lesson
@@ -61,8 +67,7 @@ def grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Grad
             answer_cell = exercise_facts(exercise).answer_cell
             answer = nb.answer(submitted, answer_cell)
             if answer is None:
-                verdicts[exercise] = ("missing", f"the answer cell {answer_cell!r} is not in the notebook "
-                                                 "(deleted, duplicated, or its grade id changed)")
+                verdicts[exercise] = ("missing", message("grade_answer_missing", cell=answer_cell))
                 continue
             answers[answer_cell] = answer
             verdict = grade_answer(exercise, answer, language, job_dir / exercise, hidden, limits)
@@ -72,11 +77,11 @@ def grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Grad
 
     graded = []
     for cell in cells:
-        status, message = verdicts[cell.exercise]
+        status, text = verdicts[cell.exercise]
         tampered = nb.tampering(submitted, cell)
         if tampered:
-            passed = "the answer itself passed the hidden tests" if status == "ok" else f"the answer: {message}"
-            status, message = "tampered", f"{tampered}; its points are withheld ({passed})"
+            answer = message("tamper_answer_passed") if status == "ok" else message("tamper_answer_failed", message=text)
+            status, text = "tampered", message("tamper_withheld", why=tampered, answer=answer)
         score = cell.points if status == "ok" else 0
-        graded.append(Row(job.student_id, job.assignment, job.notebook, cell.grade_id, score, cell.points, status, message))
+        graded.append(Row(job.student_id, job.assignment, job.notebook, cell.grade_id, score, cell.points, status, text))
     return Graded(graded, answers, cells)

@@ -13,12 +13,19 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from helper.i18n import add_catalogue, message
+
+add_catalogue(Path(__file__).parent)  # course grade's own sentences (messages.<lang>.toml beside this file)
+
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 EXERCISE_CALL = re.compile(r"hidden_tests\(\s*[\"'](\w+)[\"']|from autograder\.exercises\.(\w+) import hidden_tests")
 
 
 class InvalidNotebook(ValueError):
-    """Not a notebook the grader can read; the text says what is wrong and how to fix it."""
+    """Not a notebook the grader can read; the text (in the current language) says what is wrong and how to fix it."""
+
+    def __init__(self, message_id: str, **fields):
+        super().__init__(message(message_id, **fields))
 
 
 @dataclass(frozen=True)
@@ -46,27 +53,23 @@ def read_json(path: Path) -> dict:
     """The notebook's JSON, or :class:`InvalidNotebook` naming the problem."""
     try:
         if path.stat().st_size > MAX_NOTEBOOK_BYTES:
-            raise InvalidNotebook(f"the file is larger than {MAX_NOTEBOOK_BYTES // 2**20} MiB; "
-                                  "clear the outputs and save again")
+            raise InvalidNotebook("invalid_too_large", mib=MAX_NOTEBOOK_BYTES // 2**20)
         raw = path.read_bytes()
     except OSError as error:
-        raise InvalidNotebook(f"the file cannot be read ({error.strerror or error})") from None
+        raise InvalidNotebook("invalid_unreadable", error=error.strerror or error) from None
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as error:
-        raise InvalidNotebook(f"the file is not UTF-8 text (byte 0x{raw[error.start]:02x} at offset {error.start}); "
-                              "open it in Jupyter and save it again") from None
+        raise InvalidNotebook("invalid_not_utf8", byte=f"{raw[error.start]:02x}", offset=error.start) from None
     try:
         notebook = json.loads(text)
     except json.JSONDecodeError as error:
-        raise InvalidNotebook(f"the file is not a notebook: not valid JSON ({error.msg} at line {error.lineno}, "
-                              f"column {error.colno}); submit the .ipynb file Jupyter saved") from None
+        raise InvalidNotebook("invalid_not_json", error=error.msg, line=error.lineno, column=error.colno) from None
     if not isinstance(notebook, dict) or not isinstance(notebook.get("cells", notebook.get("worksheets")), list):
-        raise InvalidNotebook("the file is JSON but not a Jupyter notebook (no list of cells)")
+        raise InvalidNotebook("invalid_no_cells")
     major = notebook.get("nbformat")
     if major != 4:
-        raise InvalidNotebook(f"the notebook is in nbformat {major}, this course reads nbformat 4: "
-                              "open it in a current Jupyter and save it again")
+        raise InvalidNotebook("invalid_nbformat", major=major)
     return notebook
 
 
@@ -75,7 +78,7 @@ def graded_cells(notebook: dict) -> Submitted:
     submitted = Submitted()
     for cell in notebook["cells"]:
         if not isinstance(cell, dict):
-            raise InvalidNotebook("the notebook has a cell that is not an object; save it again in Jupyter")
+            raise InvalidNotebook("invalid_bad_cell")
         meta = cell.get("metadata", {}).get("nbgrader", {}) if isinstance(cell.get("metadata"), dict) else {}
         grade_id = meta.get("grade_id") if isinstance(meta, dict) else None
         if isinstance(grade_id, str):
@@ -102,17 +105,17 @@ def tampering(submitted: Submitted, cell: TestCell) -> str | None:
     """Why a submitted test cell is not the one released (edited, deleted, duplicated), or None."""
     found = submitted.cells.get(cell.grade_id, [])
     if not found:
-        return f"test cell {cell.grade_id!r} was deleted or its grade id changed"
+        return message("tamper_deleted", cell=cell.grade_id)
     if len(found) > 1:
-        return f"{len(found)} cells carry the grade id {cell.grade_id!r}; only the released test cell may"
+        return message("tamper_duplicated", count=len(found), cell=cell.grade_id)
     student = found[0]
     meta = student.get("metadata", {}).get("nbgrader", {})
     if student.get("cell_type") != "code" or not meta.get("grade") or meta.get("solution"):
-        return f"test cell {cell.grade_id!r} was turned into another kind of cell"
+        return message("tamper_kind", cell=cell.grade_id)
     if _points(meta) != cell.points:
-        return f"the points of test cell {cell.grade_id!r} were changed"
+        return message("tamper_points", cell=cell.grade_id)
     if _normal(_text(student.get("source", ""))) != _normal(cell.released_source):
-        return f"test cell {cell.grade_id!r} was edited"
+        return message("tamper_edited", cell=cell.grade_id)
     return None
 
 
