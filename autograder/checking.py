@@ -15,13 +15,13 @@ from __future__ import annotations
 
 import inspect
 import textwrap
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 
 import torch
 
 from helper.i18n import message
 
-from . import wire
+from . import simulated_device, wire
 from .exercise import Case, Exercise, exercise
 from .judging import expect_answered, passed
 from .probing import run_probe
@@ -43,7 +43,17 @@ def check(name: str, *defined) -> None:
         for case in ex.public_cases():
             judge_case(ex, case, probe_case(ex, defined, case), expected[case.name])
             passed(message(case.title))
+        if "cuda" in ex.devices:
+            check_on_gpu(ex, defined, expected)
     print(message("all_passed"))
+
+
+def check_on_gpu(ex: Exercise, defined: tuple, expected: dict) -> None:
+    """The first public case again with everything on the GPU: simulated when this machine has none."""
+    with on_device("cuda"):
+        case = ex.public_cases(device="cuda")[0]
+        judge_case(ex, case, probe_case(ex, defined, case), simulated_device.move(expected[case.name], "cuda"))
+    passed(message("on_gpu", what=message(case.title)))
 
 
 def hidden_tests(name: str, *defined, devices: list[str] | None = None, seed: int | None = None) -> None:
@@ -51,8 +61,9 @@ def hidden_tests(name: str, *defined, devices: list[str] | None = None, seed: in
     ex = exercise(name)
     with untouched_state():
         for device in devices or available_devices(ex):
-            for case in ex.cases(device, seed):
-                judge_case(ex, case, probe_case(ex, defined, case), ex.expected(case))
+            with on_device(device):
+                for case in ex.cases(device, seed):
+                    judge_case(ex, case, probe_case(ex, defined, case), ex.expected(case))
 
 
 def text_problem(ex: Exercise, defined: tuple):
@@ -70,7 +81,11 @@ def text_problem(ex: Exercise, defined: tuple):
 
 def probe_case(ex: Exercise, defined: tuple, case: Case):
     """What the probe observed on ``case``, after the same wire round trip as in ``course grade``."""
-    return wire.round_trip(run_probe(ex.part("probe").probe, defined, wire.round_trip(case.inputs)))
+    inputs = wire.round_trip(case.inputs)
+    simulated_device.adopt(inputs)
+    observed = wire.round_trip(run_probe(ex.part("probe").probe, defined, inputs))
+    simulated_device.adopt(observed)
+    return observed
 
 
 def judge_case(ex: Exercise, case: Case, observed, expected) -> None:
@@ -85,8 +100,13 @@ def judge_case(ex: Exercise, case: Case, observed, expected) -> None:
 
 
 def available_devices(ex: Exercise) -> list[str]:
-    """The devices of ``ex`` this machine has: always the CPU, and CUDA where present."""
-    return [d for d in ex.devices if d == "cpu" or d == "cuda" and torch.cuda.is_available()]
+    """The devices ``ex`` runs on: the CPU, and CUDA (simulated where this machine has no GPU)."""
+    return list(ex.devices)
+
+
+def on_device(device: str):
+    """The context a case on ``device`` runs in: a simulated GPU when it asks for one that is not here."""
+    return simulated_device.simulated() if device == "cuda" and simulated_device.needed() else nullcontext()
 
 
 def public_expected(ex: Exercise) -> dict:

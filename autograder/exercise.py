@@ -79,9 +79,9 @@ class Exercise:
         generator = torch.Generator().manual_seed(case_seed(self.name, course_seed() if seed is None else seed))
         return list(self.part("cases").cases(device, generator))
 
-    def public_cases(self) -> list[Case]:
-        """The cases the visible check runs (on the CPU); they never depend on the seed."""
-        return [case for case in self.part("cases").cases("cpu", None) if not case.hidden]
+    def public_cases(self, device: str = "cpu") -> list[Case]:
+        """The cases the visible check runs; they never depend on the seed."""
+        return [case for case in self.part("cases").cases(device, None) if not case.hidden]
 
     def expected(self, case: Case):
         """What a right answer gives on ``case``, from the reference (grader only)."""

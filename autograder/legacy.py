@@ -7,6 +7,8 @@ Transitional: each exercise moves to its own folder; when the last one has, this
 from __future__ import annotations
 
 import importlib
+
+import torch
 from types import SimpleNamespace
 
 from .exercise import Case
@@ -21,7 +23,7 @@ class LegacyExercise:
         self.forbidden_names = tuple(getattr(m, "FORBIDDEN_NAMES", ()))
         self.forbidden_operators = {}
         self.cpu_seconds_per_case = getattr(m, "CPU_LIMIT_S", None)
-        self.devices = ("cpu", "cuda")
+        self.devices = ("cpu", "cuda") if torch.cuda.is_available() else ("cpu",)  # never simulated
 
     def part(self, name: str):
         if name == "probe":

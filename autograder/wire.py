@@ -19,6 +19,8 @@ from pathlib import Path
 import torch
 from safetensors.torch import load_file, save_file
 
+from . import simulated_device
+
 MAX_JSON_BYTES = 16 * 2**20
 MAX_TENSOR_BYTES = 1 * 2**30
 MAX_DEPTH = 32
@@ -93,8 +95,13 @@ def _decode(tree, tensors: dict, depth: int):
         tensor = tensors.get(tree["__tensor__"])
         if tensor is None:
             raise WireError(f"results refer to a tensor {str(tree['__tensor__'])[:40]!r} that is not there")
-        device = tree.get("device", "cpu")
-        tensor = tensor.to(_device(device))
+        device = _device(tree.get("device", "cpu"))
+        if device.type == "cuda" and not torch.cuda.is_available():
+            # Sent from a simulated GPU (autograder.simulated_device): the tensor stays on the CPU and
+            # carries the device it came from, for simulated_device.adopt.
+            setattr(tensor, simulated_device.MARK, str(device))
+        else:
+            tensor = tensor.to(device)
         if tree.get("requires_grad") is True and tensor.is_floating_point():
             tensor.requires_grad_(True)
         return tensor
@@ -115,13 +122,11 @@ def _decode(tree, tensors: dict, depth: int):
 
 
 def _device(name) -> torch.device:
-    """The device a tensor was on, if this process has it too (the judge runs on the same machine)."""
+    """The device a tensor was on (cpu or cuda; cuda may be simulated, see autograder.simulated_device)."""
     try:
         device = torch.device(str(name))
     except (RuntimeError, ValueError):
         raise WireError(f"unknown device {str(name)[:40]!r}") from None
-    if device.type == "cuda" and not torch.cuda.is_available():
-        raise WireError("results are on a CUDA device this process does not have")
     if device.type not in ("cpu", "cuda"):
         raise WireError(f"unexpected device {device}")
     return device

@@ -14,8 +14,8 @@ import signal
 from dataclasses import dataclass
 from pathlib import Path
 
-from autograder import wire
-from autograder.checking import available_devices, judge_case
+from autograder import simulated_device, wire
+from autograder.checking import available_devices, judge_case, on_device
 from autograder.exercise import exercise as exercise_facts
 from autograder.judging import one_line
 from autograder.probing import ERROR
@@ -52,14 +52,18 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         source = ipython_to_python(answer)
         if source is None:
             return Verdict("error", message("grade_not_python"))
-        cases = [case for device in available_devices(ex) for case in ex.cases(device)]
+        cases = []
+        for device in available_devices(ex):
+            with on_device(device):  # on a simulated GPU, the inputs are marked as being on it
+                cases += [(device, case) for case in ex.cases(device)]
         job_dir.mkdir(parents=True, exist_ok=True)
         sandbox.copy_runtime(job_dir)
         (job_dir / "job.json").write_text(json.dumps({
             "exercise": exercise, "language": language, "context": ex.context, "answer": source,
             "cell": ex.answer_cell, "defines": list(ex.defines), "threads": limits.threads,
         }), encoding="utf-8")
-        wire.save([(case.name, case.inputs) for case in cases], job_dir / "inputs")
+        with on_device("cuda"):
+            wire.save([(case.name, case.inputs) for _, case in cases], job_dir / "inputs")
         cpu_limit = cpu_limit_of(ex, len(cases))
         outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.runner", str(sandbox.INSIDE)],
                               timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads,
@@ -108,8 +112,10 @@ def _judge(ex, cases: list, outputs) -> tuple[str, str]:
     if crashed is not None or not cases:
         return "error", one_line(_crash_text(crashed) if crashed else message("grade_no_cases"))
     try:
-        for case, observed in zip(cases, outputs["cases"]):
-            judge_case(ex, case, observed, ex.expected(case))
+        for (device, case), observed in zip(cases, outputs["cases"]):
+            with on_device(device):
+                simulated_device.adopt(observed)
+                judge_case(ex, case, observed, ex.expected(case))
     except CheckFailed as failure:
         return "failed", one_line(failure)
     except Exception as error:  # results shaped unlike any probe's: forged or broken

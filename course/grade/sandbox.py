@@ -31,7 +31,7 @@ INSIDE = Path("/tmp/grading")
 """Where the job folder appears inside the sandbox."""
 
 RUNTIME = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probing.py",
-           "autograder/verdict.py", "autograder/exercise.py", "autograder/runner.py",
+           "autograder/verdict.py", "autograder/exercise.py", "autograder/runner.py", "autograder/simulated_device.py",
            "autograder/exercises/__init__.py", "course/grade/reaper.py",
            # the exercises still in the old layout (transitional)
            "autograder/probes", "autograder/judging.py", "autograder/legacy.py")

@@ -1,0 +1,186 @@
+"""A GPU that is not there: tensors "on cuda" that live on the CPU, so device bugs show on any machine.
+
+Grading runs on machines without a GPU, where an answer that forgets ``.to(device)`` works anyway.
+Inside :func:`simulated`, every tensor has a *logical* device: factories and ``.to``/``.cuda``/
+``.cpu`` (and ``nn.Module.to``) run on the CPU but mark their result with the device asked for,
+``tensor.device`` and ``is_cuda`` report that mark, and any operation that mixes tensors of two
+logical devices raises the error PyTorch raises on a real GPU ("Expected all tensors to be on the
+same device ..."), which the probes turn into the sentence a student would get there. Values are
+computed on the CPU as usual, so the same judges compare them.
+
+It works above the dispatcher, as a ``TorchFunctionMode``: a real CUDA call would try to start the
+CUDA runtime first. Marks are kept by object identity; a tensor made outside (or by autograd's
+engine, such as ``.grad``, which takes its parameter's mark) counts as being where it really is.
+Tensors that cross the wire keep their mark (``autograder.wire`` writes the logical device and
+:func:`adopt` restores it).
+"""
+
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import torch
+from torch import nn
+from torch.overrides import TorchFunctionMode
+from torch.utils._pytree import tree_flatten
+from torch.utils.weak import WeakIdKeyDictionary
+
+_marks: WeakIdKeyDictionary = WeakIdKeyDictionary()
+MARK = "_simulated_device"
+"""Attribute with which ``autograder.wire`` hands over a decoded tensor's logical device (see :func:`adopt`)."""
+
+_MOVES = {"to", "cuda", "cpu"}
+_NO_MIXING_CHECK = {"copy_", "__getitem__", "__setitem__", "__repr__", "__format__", "__str__", "new_tensor"}
+
+
+def needed() -> bool:
+    """Whether CUDA cases must be simulated here: there is no real GPU."""
+    return not torch.cuda.is_available()
+
+
+def device_of(tensor: torch.Tensor) -> torch.device:
+    """The logical device of ``tensor``: its mark, else where it really is."""
+    mark = _marks.get(tensor)
+    return mark if mark is not None else torch._C.TensorBase.device.__get__(tensor)
+
+
+def mark(tensor: torch.Tensor, device) -> torch.Tensor:
+    _marks[tensor] = _normal(device)
+    return tensor
+
+
+def adopt(tree) -> None:
+    """Give every tensor in ``tree`` that ``autograder.wire`` decoded the logical device it was sent from."""
+    for leaf in tree_flatten(tree)[0]:
+        if isinstance(leaf, torch.Tensor) and isinstance(getattr(leaf, MARK, None), str):
+            mark(leaf, getattr(leaf, MARK))
+
+
+def move(tree, device):
+    """``tree`` with every tensor moved to ``device`` (inside :func:`simulated`: marked copies)."""
+    from torch.utils._pytree import tree_map
+
+    return tree_map(lambda leaf: leaf.to(device) if isinstance(leaf, torch.Tensor) else leaf, tree)
+
+
+def _normal(device) -> torch.device:
+    device = torch.device(device)
+    return torch.device("cuda", 0) if device.type == "cuda" and device.index is None else device
+
+
+def _is_device(value) -> bool:
+    if isinstance(value, torch.device):
+        return True
+    if isinstance(value, str):
+        try:
+            torch.device(value)
+        except (RuntimeError, ValueError):
+            return False
+        return True
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+class _Simulation(TorchFunctionMode):
+    def __torch_function__(self, func, types, args=(), kwargs=None):
+        kwargs = dict(kwargs or {})
+        name = getattr(func, "__name__", "")
+        if name in _MOVES and args and isinstance(args[0], torch.Tensor):
+            return self._move(func, name, args, kwargs)
+        if name == "numpy" and args and device_of(args[0]).type != "cpu":
+            raise TypeError(f"can't convert {device_of(args[0])} device type tensor to numpy. "
+                            "Use Tensor.cpu() to copy the tensor to host memory first.")
+        if name == "get_device" and args:
+            device = device_of(args[0])
+            return device.index if device.type != "cpu" else -1
+        asked = kwargs.get("device")
+        if asked is not None:
+            kwargs["device"] = "cpu"
+        where = _normal(asked) if asked is not None else self._common_device(name, args, kwargs)
+        result = func(*args, **kwargs)
+        for leaf in tree_flatten(result)[0]:
+            if isinstance(leaf, torch.Tensor):
+                mark(leaf, where)
+        return result
+
+    @staticmethod
+    def _common_device(name: str, args, kwargs) -> torch.device:
+        devices = []
+        for leaf in tree_flatten((args, kwargs))[0]:
+            if isinstance(leaf, torch.Tensor):
+                device = device_of(leaf)
+                if not (device.type == "cpu" and leaf.dim() == 0) and device not in devices:
+                    devices.append(device)
+        if len(devices) > 1 and name not in _NO_MIXING_CHECK:
+            first, second = sorted(devices, key=lambda d: d.type != "cuda")[:2]
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least two devices, "
+                               f"{first} and {second}!")
+        return devices[0] if devices else torch.device("cpu")
+
+    @staticmethod
+    def _move(func, name: str, args, kwargs):
+        tensor, rest = args[0], list(args[1:])
+        if name == "cpu":
+            target = torch.device("cpu")
+        elif name == "cuda":
+            index = rest[0] if rest and rest[0] is not None else kwargs.get("device")
+            target = _normal(f"cuda:{index}" if isinstance(index, int) else index or "cuda")
+            rest, kwargs = [], {k: v for k, v in kwargs.items() if k != "device"}
+            func = torch.Tensor.to
+        else:  # to(device), to(dtype), to(other), to(device, dtype), to(device=...)
+            target = device_of(tensor)
+            if rest and isinstance(rest[0], torch.Tensor):
+                target, rest[0] = device_of(rest[0]), rest[0].dtype
+            elif rest and _is_device(rest[0]):
+                target, rest[0] = _normal(rest[0]), "cpu"
+            if kwargs.get("device") is not None:
+                target, kwargs["device"] = _normal(kwargs["device"]), "cpu"
+        moved = func(tensor, *rest, **kwargs)
+        if moved is tensor and target != device_of(tensor):
+            moved = tensor.clone()  # a real move makes a new tensor; the original stays where it was
+        return mark(moved, target)
+
+
+def _module_to(original):
+    def to(module: nn.Module, *args, **kwargs):
+        device, dtype, non_blocking, _ = torch._C._nn._parse_to(*args, **kwargs)
+        result = original(module, *([dtype] if dtype is not None else []), non_blocking=non_blocking) \
+            if dtype is not None else module
+        if device is not None:
+            for tensor in [*module.parameters(), *module.buffers()]:
+                mark(tensor, device)
+        return result
+
+    return to
+
+
+@contextmanager
+def simulated():
+    """Run the block as if this machine had a GPU called ``cuda`` (see the module's docstring)."""
+    base = torch._C.TensorBase
+    saved = {name: torch.Tensor.__dict__.get(name) for name in ("device", "is_cuda", "grad")}
+    saved_module = {name: nn.Module.__dict__[name] for name in ("to", "cuda", "cpu")}
+
+    def grad_get(tensor):
+        grad = base.grad.__get__(tensor)
+        if grad is not None and grad not in _marks:
+            mark(grad, device_of(tensor))
+        return grad
+
+    torch.Tensor.device = property(device_of)
+    torch.Tensor.is_cuda = property(lambda t: device_of(t).type == "cuda")
+    torch.Tensor.grad = property(grad_get, lambda t, value: base.grad.__set__(t, value),
+                                 lambda t: base.grad.__delete__(t))
+    nn.Module.to = _module_to(saved_module["to"])
+    nn.Module.cuda = lambda module, device=None: module.to(_normal(f"cuda:{device}" if device is not None else "cuda"))
+    nn.Module.cpu = lambda module: module.to("cpu")
+    try:
+        with _Simulation():
+            yield
+    finally:
+        for name, value in saved.items():
+            if value is None:
+                delattr(torch.Tensor, name)
+            else:
+                setattr(torch.Tensor, name, value)
+        for name, value in saved_module.items():
+            setattr(nn.Module, name, value)
