@@ -243,13 +243,13 @@ class LeNet(nn.Module):
 
 
 # %% tests="test_lenet" points=3
-from helper.checks.lenet import check_lenet
+from autograder import check
 
-check_lenet(LeNet)
+check("lenet", LeNet)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.lenet import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(LeNet)
+hidden_tests("lenet", LeNet)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"
