@@ -1,3 +1,4 @@
+# expect: no_grad
 # Updates in place while autograd records: PyTorch refuses in-place changes of a leaf that requires grad.
 def sgd_update(parameters, lr):
     for p in parameters:

@@ -1,3 +1,4 @@
+# expect: ascent
 # Adds the gradient instead of subtracting it: gradient ascent, the loss goes up.
 def sgd_update(parameters, lr):
     with torch.no_grad():

@@ -1,3 +1,4 @@
+# expect: grad_changed
 # Zeroes the gradients after the update: that is the training loop's job (zero_grad), not the update's.
 def sgd_update(parameters, lr):
     with torch.no_grad():

@@ -1,3 +1,4 @@
+# expect: none_grad
 # Forgets that a parameter may have no gradient (.grad is None): lr * None raises a TypeError.
 def sgd_update(parameters, lr):
     with torch.no_grad():
