@@ -7,7 +7,11 @@ compares nothing; it returns observations (tensors, numbers, flags) that a judge
 
 from __future__ import annotations
 
+import os
+import os
 import re
+import sys
+import threading
 from contextlib import contextmanager
 
 import torch
@@ -145,3 +149,59 @@ def unchanged(tensor: torch.Tensor, run) -> tuple[object, bool]:
     original, version = tensor.clone(), tensor._version
     result = run()
     return result, tensor._version != version or not torch.equal(tensor, original)
+
+
+class OptimizerWatch:
+    """What of ``torch.optim`` ran inside :func:`watch_optimizers`: see there."""
+
+    def __init__(self):
+        self.created: list[str] = []
+        self.code: list[str] = []
+        self.hook_lost = False
+
+
+_OPTIM_DIR = os.path.dirname(torch.optim.__file__) + os.sep
+
+
+@contextmanager
+def watch_optimizers():
+    """Note every piece of ``torch.optim`` that runs inside the block, however the code reached it.
+
+    A profiling hook (``sys.setprofile``, and ``threading.setprofile`` for threads started in the
+    block) sees each Python function that starts: ``created`` lists the optimizer classes whose
+    ``__init__`` ran, ``code`` the entry points into torch.optim's code (an optimizer's ``step``,
+    the functional forms such as ``torch.optim._functional.sgd``, an optimizer made before the block
+    and used in it, a subclass of ``Optimizer``...). ``hook_lost``: the code inside replaced the hook,
+    so what it ran afterwards was not seen. Operators torch.optim calls directly (the fused kernels)
+    are for :func:`operator_log`. The previous hooks are put back afterwards.
+    """
+    watch = OptimizerWatch()
+
+    def hook(frame, event, arg):
+        if event != "call" or not frame.f_code.co_filename.startswith(_OPTIM_DIR):
+            return
+        back = frame.f_back
+        if back is not None and back.f_code.co_filename.startswith(_OPTIM_DIR):
+            return  # inside torch.optim already: its entry point is noted
+        code, local = frame.f_code, frame.f_locals
+        args = local.get("args")
+        owner = local.get("self", args[0] if isinstance(args, tuple) and args else None)
+        if isinstance(owner, torch.optim.Optimizer):  # a method, or the wrapper of step(): say whose
+            method = code.co_qualname.split(".<locals>")[0].rsplit(".", 1)[-1].removeprefix("profile_hook_")
+            name = f"{type(owner).__name__}.{method}"
+            if code.co_name == "__init__" and type(owner).__name__ not in watch.created:
+                watch.created.append(type(owner).__name__)
+        else:
+            name = f"{frame.f_globals.get('__name__', '?')}.{code.co_qualname}"
+        if name not in watch.code:
+            watch.code.append(name)
+
+    previous, previous_threads = sys.getprofile(), threading.getprofile()
+    sys.setprofile(hook)
+    threading.setprofile(hook)
+    try:
+        yield watch
+    finally:
+        watch.hook_lost = sys.getprofile() is not hook
+        sys.setprofile(previous)
+        threading.setprofile(previous_threads)

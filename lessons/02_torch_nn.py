@@ -350,13 +350,13 @@ class Network(nn.Module):
 
 
 # %% tests="test_network" points=3
-from helper.checks.network import check_network
+from autograder import check
 
-check_network(Network)
+check("network", Network)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.network import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(Network)
+hidden_tests("network", Network)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

@@ -243,13 +243,13 @@ class LeNet(nn.Module):
 
 
 # %% tests="test_lenet" points=3
-from helper.checks.lenet import check_lenet
+from autograder import check
 
-check_lenet(LeNet)
+check("lenet", LeNet)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.lenet import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(LeNet)
+hidden_tests("lenet", LeNet)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"
@@ -555,13 +555,13 @@ def sgd_update(parameters, lr):
 
 
 # %% tests="test_sgd_update" points=2
-from helper.checks.sgd_update import check_sgd_update
+from autograder import check
 
-check_sgd_update(sgd_update)
+check("sgd_update", sgd_update)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.sgd_update import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(sgd_update)
+hidden_tests("sgd_update", sgd_update)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

@@ -1,0 +1,14 @@
+# expect: flattened_batch
+# flatten() without start_dim merges the batch too: (N, 1, 28, 28) becomes one vector of N·784 numbers.
+class Network(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.fc1 = nn.Linear(784, 128)
+        self.fc2 = nn.Linear(128, 64)
+        self.fc3 = nn.Linear(64, 10)
+
+    def forward(self, x):
+        x = x.flatten()
+        x = F.relu(self.fc1(x))
+        x = F.relu(self.fc2(x))
+        return self.fc3(x)
