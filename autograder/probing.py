@@ -8,7 +8,6 @@ compares nothing; it returns observations (tensors, numbers, flags) that a judge
 from __future__ import annotations
 
 import os
-import os
 import re
 import sys
 import threading
