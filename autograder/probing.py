@@ -16,7 +16,9 @@ from contextlib import contextmanager
 import torch
 from torch.utils._python_dispatch import TorchDispatchMode
 
-from .verdict import CheckFailed, fail
+from helper.i18n import message
+
+from .verdict import CheckFailed
 
 FAILED = "__failed__"
 """Key of a probe result that says the answer failed before there was anything to compare."""
@@ -45,13 +47,18 @@ def call(fn, *args, name: str):
     try:
         return fn(*args)
     except NotImplementedError:
-        failure = "not_implemented", {"name": name}
+        raise failure("not_implemented", name=name) from None
     except CheckFailed:
         raise
     except Exception as error:
         message_id, fields = explain(error)
-        failure = message_id, {"name": name, "args": ", ".join(describe(a) for a in args), **fields}
-    fail(failure[0], **failure[1])  # outside the except: the student sees one sentence, not a chained traceback
+        # "from None": the student sees one sentence, not a chained traceback; __context__ keeps the error.
+        raise failure(message_id, name=name, args=", ".join(describe(a) for a in args), **fields) from None
+
+
+def failure(message_id: str, **fields) -> CheckFailed:
+    """The :class:`CheckFailed` that ``fail`` would raise, to raise yourself."""
+    return CheckFailed(message(message_id, **fields), message_id, fields)
 
 
 _KNOWN_ERRORS = [

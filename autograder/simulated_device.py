@@ -30,6 +30,8 @@ MARK = "_simulated_device"
 """Attribute with which ``autograder.wire`` hands over a decoded tensor's logical device (see :func:`adopt`)."""
 
 _MOVES = {"to", "cuda", "cpu"}
+_UNTOUCHED = {"_parse_to"}
+"""Functions that only read their arguments (``nn.Module.to`` parses its device with ``_parse_to``)."""
 _NO_MIXING_CHECK = {"copy_", "__getitem__", "__setitem__", "__repr__", "__format__", "__str__", "new_tensor"}
 
 
@@ -84,6 +86,8 @@ class _Simulation(TorchFunctionMode):
     def __torch_function__(self, func, types, args=(), kwargs=None):
         kwargs = dict(kwargs or {})
         name = getattr(func, "__name__", "")
+        if name in _UNTOUCHED:
+            return func(*args, **kwargs)
         if name in _MOVES and args and isinstance(args[0], torch.Tensor):
             return self._move(func, name, args, kwargs)
         if name == "numpy" and args and device_of(args[0]).type != "cpu":
@@ -159,6 +163,11 @@ def simulated():
     base = torch._C.TensorBase
     saved = {name: torch.Tensor.__dict__.get(name) for name in ("device", "is_cuda", "grad")}
     saved_module = {name: nn.Module.__dict__[name] for name in ("to", "cuda", "cpu")}
+    parameter_new = nn.Parameter.__dict__["__new__"]
+
+    def new_parameter(cls, data=None, requires_grad=True):
+        parameter = parameter_new.__get__(None, cls)(cls, data, requires_grad)
+        return mark(parameter, device_of(data)) if isinstance(data, torch.Tensor) else parameter
 
     def grad_get(tensor):
         grad = base.grad.__get__(tensor)
@@ -173,6 +182,7 @@ def simulated():
     nn.Module.to = _module_to(saved_module["to"])
     nn.Module.cuda = lambda module, device=None: module.to(_normal(f"cuda:{device}" if device is not None else "cuda"))
     nn.Module.cpu = lambda module: module.to("cpu")
+    nn.Parameter.__new__ = new_parameter  # a parameter is where its data is
     try:
         with _Simulation():
             yield
@@ -184,3 +194,4 @@ def simulated():
                 setattr(torch.Tensor, name, value)
         for name, value in saved_module.items():
             setattr(nn.Module, name, value)
+        nn.Parameter.__new__ = parameter_new
