@@ -1,9 +1,8 @@
-"""Probe for ``num_iterations(n_samples, batch_size, epochs)``: the count it returned, and how that
-value reads (its repr and type name) when it is not a plain int, for the judge's message."""
+"""What ``num_iterations`` returned, and how that value reads (its repr and type) when it is not an int."""
 
 from __future__ import annotations
 
-from helper.checks.core import call
+from autograder.probing import call
 
 
 def probe(defined: tuple, inputs: dict) -> dict:

@@ -1,3 +1,4 @@
+# expect: not_int
 # Right number, wrong type: numpy.ceil returns a float (938.0), not an int.
 import numpy as np
 
