@@ -1,20 +1,19 @@
-"""Probe for ``cross_entropy(logits, targets)``: the loss on plain logits, then on logits that require
-grad with autograd's gradient of that loss, the operators each call ran and whether an input was written to."""
+"""What ``cross_entropy(logits, targets)`` did: its loss on plain logits, then on logits that require
+grad and autograd's gradient of that loss; for each call, the operators it ran and whether it wrote
+into ``logits`` or ``targets``."""
 
 from __future__ import annotations
 
 import torch
 
-from helper.checks.core import call, operator_log
+from autograder.probing import FAILED, call, operator_log, run_probe, unchanged
 
 
 def _run(cross_entropy, logits: torch.Tensor, targets: torch.Tensor) -> dict:
-    """One call: what it returned, the operators it ran, and whether it wrote into ``logits`` or ``targets``."""
-    before = [(t, t._version, t.detach().clone()) for t in (logits, targets)]
     with operator_log() as log:
-        loss = call(cross_entropy, logits, targets, name="cross_entropy")
-    changed = any(t._version != version or not torch.equal(t, original) for t, version, original in before)
-    return {"loss": loss, "operators": sorted(log.names), "input_changed": changed}
+        (loss, targets_changed), logits_changed = unchanged(
+            logits, lambda: unchanged(targets, lambda: call(cross_entropy, logits, targets, name="cross_entropy")))
+    return {"loss": loss, "operators": sorted(log.names), "input_changed": logits_changed or targets_changed}
 
 
 def probe(defined: tuple, inputs: dict) -> dict:
@@ -23,7 +22,10 @@ def probe(defined: tuple, inputs: dict) -> dict:
     # A plain tensor first (an in-place edit of it shows as such), then a leaf that requires grad.
     plain = _run(cross_entropy, logits, targets)
     leaf = logits.detach().clone().requires_grad_(True)
-    graded = _run(cross_entropy, leaf, targets)
+    with torch.enable_grad():  # a crash here (an in-place edit of a leaf, say) is reported after the plain call's verdict
+        graded = run_probe(lambda *_: _run(cross_entropy, leaf, targets), (), {})
+    if FAILED in graded:
+        return {"plain": plain, "with_grad": graded}
     loss, grad, requires_grad, failure = graded["loss"], None, False, None
     if type(loss) is torch.Tensor and loss.shape == ():
         requires_grad = bool(loss.requires_grad)

@@ -1,3 +1,4 @@
+# expect: unstable
 # A stable softmax, then log: no overflow, but a probability that underflows to 0 gives log(0) = -inf.
 def cross_entropy(logits, targets):
     exp = torch.exp(logits - logits.max(dim=1, keepdim=True).values)

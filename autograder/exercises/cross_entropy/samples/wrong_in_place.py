@@ -1,3 +1,4 @@
+# expect: input_modified
 # Right values, but shifts the caller's logits in place (logits -= max) before using them.
 def cross_entropy(logits, targets):
     logits -= logits.max(dim=1, keepdim=True).values
