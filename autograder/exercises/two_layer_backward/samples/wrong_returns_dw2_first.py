@@ -1,3 +1,4 @@
+# expect: wrong_shape
 # Returns the gradients in backprop order, (dW2, dW1), instead of (dW1, dW2).
 def two_layer_backward(X, y, W1, W2):
     N = X.shape[0]

@@ -1,3 +1,4 @@
+# expect: uses_graph
 # Sneaks autograd in: turns grad mode back on and differentiates copies of the weights.
 def two_layer_backward(X, y, W1, W2):
     with torch.enable_grad():

@@ -1,4 +1,8 @@
-# Also right: the chain rule without the shortcut, through dL/dy_hat and sigma'(z2) = y_hat (1 - y_hat).
+# expect: saturated
+# visible: passes
+# The chain rule without the shortcut, through dL/dy_hat and sigma'(z2) = y_hat (1 - y_hat): right on
+# tame inputs, but where the output sigmoid saturates (y_hat exactly 1) it divides by 1 - y_hat = 0 and
+# inf * 0 gives nan. The lesson's simplification (y_hat - y) / N is exact there.
 def sigmoid(z):
     return 1 / (1 + torch.exp(-z))
 

@@ -1,3 +1,4 @@
+# expect: no_hidden_slope
 # Goes back through W2 but forgets the hidden layer's sigmoid: no h (1 - h) factor.
 def two_layer_backward(X, y, W1, W2):
     N = X.shape[0]

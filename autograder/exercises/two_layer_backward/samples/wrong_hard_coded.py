@@ -1,3 +1,5 @@
+# expect: wrong_values
+# visible: passes
 # Games the visible checks: right on their inputs (recognised by shape), zero gradients anywhere else.
 def two_layer_backward(X, y, W1, W2):
     if tuple(X.shape) in ((5, 3), (2, 2)):

@@ -1,3 +1,4 @@
+# expect: uses_graph
 # Lets autograd do the work: loss.backward() is exactly what the exercise asks you to write by hand.
 def two_layer_backward(X, y, W1, W2):
     W1.requires_grad_(True)
