@@ -17,7 +17,11 @@ def judge(case: Case, observed: dict, expected: dict) -> None:
     # The loss of plain logits, then of logits that require grad, then autograd's gradient of the latter.
     for call in (observed["plain"], observed["with_grad"]):
         expect_answered(call)  # the call with grad may have failed where the plain one ran
-        expect_no_operators(call["operators"], exercise("cross_entropy").forbidden_operators, name="cross_entropy")
+        forbidden = exercise("cross_entropy").forbidden_operators
+        expect_no_operators(call["operators"], forbidden, name="cross_entropy")
+        # What the loss's graph recorded, in any thread: named as the probe names them (nll_loss → nllloss).
+        expect_no_operators(call.get("graph", []), {op.replace("_", "").lower(): shown for op, shown in forbidden.items()},
+                            name="cross_entropy")
         expect_unchanged(call["input_changed"], name="cross_entropy")
         expect_loss(call["loss"], expected, what, tolerance, n=len(case.inputs["targets"]))
     failed = observed["grad_failed"]

@@ -1,8 +1,15 @@
 """What ``cross_entropy(logits, targets)`` did: its loss on plain logits, then on logits that require
 grad and autograd's gradient of that loss; for each call, the operators it ran and whether it wrote
-into ``logits`` or ``targets``."""
+into ``logits`` or ``targets``; and the operations the loss's autograd graph records.
+
+The operator log sees this thread only; the graph records what computed the loss in any thread (a
+``threading.Thread`` calling ``F.cross_entropy`` leaves ``NllLossBackward0`` in it). Its node names
+are reported as the operation they differentiate, lower case without underscores (``nllloss``).
+"""
 
 from __future__ import annotations
+
+import re
 
 import torch
 
@@ -29,6 +36,7 @@ def probe(defined: tuple, inputs: dict) -> dict:
     loss, grad, requires_grad, failure = graded["loss"], None, False, None
     if type(loss) is torch.Tensor and loss.shape == ():
         requires_grad = bool(loss.requires_grad)
+        graded["graph"] = graph_operations(loss)
         if requires_grad:
             try:  # the backward pass fails when, for one, the answer wrote into a tensor autograd saved
                 (grad,) = torch.autograd.grad(loss, leaf, allow_unused=True)
@@ -36,3 +44,16 @@ def probe(defined: tuple, inputs: dict) -> dict:
                 failure = {"error": type(error).__name__, "detail": str(error)[:300]}
     return {"plain": plain, "with_grad": graded, "loss_requires_grad": requires_grad, "grad": grad,
             "grad_failed": failure}
+
+
+def graph_operations(loss: torch.Tensor, limit: int = 100_000) -> list[str]:
+    """The operations recorded in ``loss``'s autograd graph: ``LogSoftmaxBackward0`` → ``logsoftmax``."""
+    names, seen, stack = set(), set(), [loss.grad_fn]
+    while stack and len(seen) < limit:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.add(re.sub(r"Backward\d*$", "", type(node).__name__).replace("_", "").lower())
+        stack.extend(next_node for next_node, _ in node.next_functions)
+    return sorted(names)
