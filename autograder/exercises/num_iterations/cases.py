@@ -48,10 +48,12 @@ def cases(device: str, generator: torch.Generator | None):
         yield Case("a random count", _inputs(*_random_count(generator)))
     for numbers in BEYOND_FLOATS:
         yield Case("a data set beyond 2**53 samples", _inputs(*numbers))
-    for _ in range(20):  # random ones beyond 2**53: one sample past a multiple of the batch
-        batch_size = _draw(generator, 2, 2**20)
-        n_samples = batch_size * _draw(generator, 2**53, 2**62) + 1
-        yield Case("a data set beyond 2**53 samples", _inputs(n_samples, batch_size, _draw(generator, 1, 100)))
+    for _ in range(20):
+        # Random ones beyond 2**53: one sample past b·k, where b = 2**j and k = m·2**e are floats exactly
+        # and the float spacing at b·k is 4 or more, so float(n) is b·k and n / b is k, one step short.
+        batch_size = 2 ** _draw(generator, 1, 20)
+        k = _draw(generator, 2**52, 2**53 - 1) << _draw(generator, 1, 9)
+        yield Case("a data set beyond 2**53 samples", _inputs(batch_size * k + 1, batch_size, _draw(generator, 1, 100)))
 
 
 def _random_count(generator: torch.Generator) -> tuple[int, int, int]:

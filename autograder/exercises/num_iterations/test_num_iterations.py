@@ -64,7 +64,7 @@ def test_float_division_fails_beyond_two_to_the_53_and_says_why():
 
 
 def test_the_hidden_cases_count_beyond_floats_and_cover_the_edges():
-    cases = exercise("num_iterations").cases("cpu", seed=1)
+    cases = [c for seed in (1, 2, 3) for c in exercise("num_iterations").cases("cpu", seed=seed)]
     numbers = [(c.inputs["n_samples"], c.inputs["batch_size"], c.inputs["epochs"]) for c in cases if c.hidden]
     assert sum(n > 2**53 for n, _, _ in numbers) >= 20
     assert any(b == 1 for _, b, _ in numbers) and any(b > n for n, b, _ in numbers)
