@@ -46,7 +46,9 @@ def call(fn, *args, name: str):
         raise
     except Exception as error:
         shapes = ", ".join(describe(a) for a in args)
-        fail("crashed", name=name, args=shapes, error=type(error).__name__, detail=error)
+        # x.max(dim=1) is a (values, indices) pair, not a tensor: a mistake common enough to name.
+        crash = "crashed_on_values_indices" if "torch.return_types." in str(error) else "crashed"
+        fail(crash, name=name, args=shapes, error=type(error).__name__, detail=error)
 
 
 def describe(value) -> str:
