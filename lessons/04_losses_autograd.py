@@ -307,13 +307,13 @@ def cross_entropy(logits, targets):
 
 
 # %% tests="test_cross_entropy" points=3
-from helper.checks.cross_entropy import check_cross_entropy
+from autograder import check
 
-check_cross_entropy(cross_entropy)
+check("cross_entropy", cross_entropy)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.cross_entropy import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(cross_entropy)
+hidden_tests("cross_entropy", cross_entropy)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

@@ -343,13 +343,13 @@ def two_layer_backward(X, y, W1, W2):
 
 
 # %% tests="test_two_layer_backward" points=4
-from helper.checks.two_layer_backward import check_two_layer_backward
+from autograder import check
 
-check_two_layer_backward(two_layer_backward)
+check("two_layer_backward", two_layer_backward)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.two_layer_backward import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(two_layer_backward)
+hidden_tests("two_layer_backward", two_layer_backward)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

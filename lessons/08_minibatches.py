@@ -318,6 +318,8 @@ print("len(DataLoader(..., batch_size=64, drop_last=True)) =",
 # last partial batch of each epoch is kept (as above).
 #
 # * Return a Python `int` (`938`, not `938.0`): `n / b` is always a float in Python 3.
+# * Count in integers: a float holds whole numbers exactly only up to $2^{53}$ (about $9 \cdot 10^{15}$), and the
+#   autograder also counts data sets larger than that, where `math.ceil(n / b)` is off.
 # * Every epoch starts afresh: its last batch may be partial, whatever happened in the epoch before.
 # * Think of the edge cases: a batch larger than the whole data set, a batch size of 1, zero epochs.
 
@@ -328,6 +330,8 @@ print("len(DataLoader(..., batch_size=64, drop_last=True)) =",
 # `epochs` 个轮次，并且（像上面那样）保留每个轮次最后那个不满的批次，求优化器一共要走多少步。
 #
 # * 返回 Python 的 `int`（`938`，而不是 `938.0`）：在 Python 3 中，`n / b` 的结果总是浮点数。
+# * 用整数运算来数：浮点数只能精确表示不超过 $2^{53}$（约 $9 \cdot 10^{15}$）的整数，而自动评分也会数比这更大的数据集，
+#   在那里 `math.ceil(n / b)` 会算错。
 # * 每个轮次都从头开始：不管上一个轮次怎样，它最后一个批次都可能不满。
 # * 想想边界情况：批量比整个数据集还大、批量大小为 1、轮次为 0。
 
@@ -335,19 +339,19 @@ print("len(DataLoader(..., batch_size=64, drop_last=True)) =",
 def num_iterations(n_samples, batch_size, epochs):
     """Optimizer steps for `epochs` passes over `n_samples` samples, last partial batch kept."""
     ### BEGIN SOLUTION
-    steps_per_epoch = math.ceil(n_samples / batch_size)
+    steps_per_epoch = (n_samples + batch_size - 1) // batch_size  # ⌈n / b⌉ in integers: exact for any size
     return steps_per_epoch * epochs
     ### END SOLUTION
 
 
 # %% tests="test_num_iterations" points=1
-from helper.checks.num_iterations import check_num_iterations
+from autograder import check
 
-check_num_iterations(num_iterations)
+check("num_iterations", num_iterations)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.num_iterations import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(num_iterations)
+hidden_tests("num_iterations", num_iterations)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"
