@@ -1,3 +1,4 @@
+# expect: misaligned
 # Shuffles X and y with two different permutations: xb[i] and yb[i] no longer belong together.
 def make_loader(X, y, batch_size, shuffle):
     if shuffle:
