@@ -1,9 +1,7 @@
-# One global model, returned by every call: after one training run, "building" a model gives trained weights.
-model = nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 10))
-
-
+# expect: linear_model
+# No activation between the layers: the whole network is one linear map, and stays below 85%.
 def build_model():
-    return model
+    return nn.Sequential(nn.Flatten(), nn.Linear(784, 256), nn.Linear(256, 10))
 
 
 def fit(model, train_loader, epochs):

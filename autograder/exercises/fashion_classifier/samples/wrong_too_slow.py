@@ -1,3 +1,4 @@
+# expect: projected
 # A model far too slow for the budget. The slow forward pass is stood in for by a sleep, so that
 # grading this sample costs no CPU: the grader sees the pace and stops it after a few batches.
 import time
