@@ -1,7 +1,7 @@
 """The two ways a notebook runs an exercise's judge: the visible check, and the stock hidden tests.
 
 ``check(name, *defined)`` is what a student runs under an exercise: the public cases, through the
-exercise's probe and judge, against the expected values ``course build`` stored as data in the
+exercise's probe and judge (which may add notes: what it measured, or could not verify here), against the expected values ``course build`` stored as data in the
 exercise's folder (``public.*``), never against a reference function. It leaves the notebook's
 state as it found it (random generators, default dtype, threads, autograd), so running it or not
 changes no later result.
@@ -39,13 +39,19 @@ def check(name: str, *defined) -> None:
     refused = text_problem(ex, defined)
     if refused:
         fail(refused[0], **refused[1])
+    unverified = False
     with untouched_state():
         for case in ex.public_cases():
-            judge_case(ex, case, probe_case(ex, defined, case), expected[case.name])
+            notes = judge_case(ex, case, probe_case(ex, defined, case), expected[case.name]) or ()
             passed(message(case.title))
+            for note in notes:
+                text = message(note.message_id, **note.fields)
+                print(message("check_unverified" if note.unverified else "check_note", text=text))
+                unverified = unverified or note.unverified
         if "cuda" in ex.devices:
             check_on_gpu(ex, defined, expected)
-    print(message("all_passed"))
+    # Never "all checks passed" when a judge said it could not verify something here.
+    print(message("not_all_verified" if unverified else "all_passed"))
 
 
 def check_on_gpu(ex: Exercise, defined: tuple, expected: dict) -> None:
@@ -88,11 +94,11 @@ def probe_case(ex: Exercise, defined: tuple, case: Case):
     return observed
 
 
-def judge_case(ex: Exercise, case: Case, observed, expected) -> None:
-    """The exercise's judge on one case; a failure names the case when it is a hidden one."""
+def judge_case(ex: Exercise, case: Case, observed, expected) -> list | None:
+    """The exercise's judge on one case (its notes, if any); a failure names the case when it is a hidden one."""
     try:
         expect_answered(observed)
-        ex.part("judge").judge(case, observed, expected)
+        return ex.part("judge").judge(case, observed, expected)
     except CheckFailed as failure:
         if case.hidden:
             refail(failure, case.name)

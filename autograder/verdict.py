@@ -7,6 +7,7 @@ to the message id it must produce, whatever the language.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import NoReturn
 
 from helper.i18n import message
@@ -29,3 +30,17 @@ def fail(message_id: str, **fields) -> NoReturn:
 def refail(failure: CheckFailed, prefix: str) -> NoReturn:
     """Raise ``failure`` again with ``prefix`` (say, the case it happened in) before its text."""
     raise CheckFailed(f"{prefix}: {failure}", failure.message_id, failure.fields) from None
+
+
+@dataclass(frozen=True)
+class Note:
+    """What a judge says besides pass or fail, for the visible check to print after the case's title.
+
+    A measurement (the accuracy a training run reached), or, with ``unverified``, something the check
+    could not establish where it ran (a time measured on another machine than the grader's): then the
+    visible check does not end with "all checks passed". Graders ignore notes.
+    """
+
+    message_id: str
+    fields: dict = field(default_factory=dict)
+    unverified: bool = False

@@ -495,13 +495,13 @@ def make_loader(X, y, batch_size, shuffle):
 
 
 # %% tests="test_make_loader" points=2
-from helper.checks.make_loader import check_make_loader
+from autograder import check
 
-check_make_loader(make_loader)
+check("make_loader", make_loader)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.make_loader import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(make_loader)
+hidden_tests("make_loader", make_loader)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

@@ -2,13 +2,15 @@
 
 Lesson 9's exercise has a time budget. The clock in the answer's process can be stopped by the
 answer (``time.perf_counter = lambda: 0``), so the grader also counts the CPU time of the whole
-sandbox through the reaper (``course.grade.reaper``) and caps it at the exercise's ``CPU_LIMIT_S``.
+sandbox through the reaper (``course.grade.reaper``) and caps it at the exercise's CPU budget
+(``[budget] cpu_seconds_per_case`` in ``autograder/exercises/fashion_classifier/exercise.toml``).
 These tests prove the count includes processes the answer leaves behind, that an account the answer
 writes to or a reaper it kills gives no count at all, and that a frozen clock buys no extra time.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import shutil
 import sys
 import textwrap
@@ -16,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from autograder.exercises import fashion_classifier
-from course.grade import sandbox
+from autograder.exercise import exercise
+from course.grade import judge, sandbox
 from course.grade.judge import Limits, grade_answer
 from course.paths import REPO
 
@@ -129,7 +131,8 @@ def fit(model, train_loader, epochs):
 
 def test_a_frozen_clock_buys_no_extra_training_time(tmp_path, monkeypatch):
     """With the limit lowered to 15 s so that the test is short: the kernel ends the run there."""
-    monkeypatch.setattr(fashion_classifier, "CPU_LIMIT_S", 15)
+    lowered = dataclasses.replace(exercise("fashion_classifier"), cpu_seconds_per_case=15)
+    monkeypatch.setattr(judge, "exercise_facts", lambda name: lowered if name == "fashion_classifier" else exercise(name))
     verdict = fashion(FROZEN_CLOCK, tmp_path)
     assert verdict.status == "timeout", verdict
     assert "over this exercise's limit of 15 s" in verdict.message
@@ -148,7 +151,8 @@ def test_the_solution_is_graded_well_within_the_cpu_limit(tmp_path, monkeypatch)
     verdict = fashion(answer, tmp_path)
     assert verdict.status == "ok", verdict
     [outcome] = outcomes
-    assert outcome.cpu_seconds is not None and outcome.cpu_seconds < fashion_classifier.CPU_LIMIT_S / 2, outcome
+    limit = exercise("fashion_classifier").cpu_seconds_per_case
+    assert outcome.cpu_seconds is not None and outcome.cpu_seconds < limit / 2, outcome
     print(f"lesson 9 solution: {outcome.cpu_seconds:.1f} s CPU, {outcome.seconds:.1f} s wall, "
-          f"limit {fashion_classifier.CPU_LIMIT_S} s", file=sys.stderr)
+          f"limit {limit:g} s", file=sys.stderr)
 
