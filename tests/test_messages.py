@@ -6,7 +6,6 @@ code uses must be in them, and the Chinese texts must be Chinese (code in backti
 """
 
 import re
-from pathlib import Path
 
 import pytest
 
