@@ -1,4 +1,4 @@
-# expect: crashed
+# expect: error_matmul
 # Transpose in the wrong place: X @ dz1 instead of X.T @ dz1 (shapes only fit when N == D).
 def two_layer_backward(X, y, W1, W2):
     N = X.shape[0]
