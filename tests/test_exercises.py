@@ -79,7 +79,7 @@ def english_afterwards():
 
 @pytest.mark.parametrize("name", PACKAGED)
 def test_the_folder_tells_the_whole_story(name):
-    folder = EXERCISES / name
+    folder = exercise(name).folder  # and its messages loaded, which the pins below name
     missing = [part for part in PARTS if not (folder / part).is_file()]
     assert not missing, f"{name}: missing {missing}"
     stems = [p.stem for p in (folder / "samples").glob("*.py")]

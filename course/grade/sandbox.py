@@ -33,6 +33,7 @@ INSIDE = Path("/tmp/grading")
 RUNTIME = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder/probing.py",
            "autograder/verdict.py", "autograder/exercise.py", "autograder/runner.py",
            "autograder/exercises/__init__.py", "course/grade/reaper.py",
+           "autograder/spies.py",  # the watched loader, model and loss of the training-loop probes
            # the exercises still in the old layout (transitional)
            "autograder/probes", "autograder/judging.py", "autograder/legacy.py")
 """What the sandbox may import from the course: the probes, the helper students have anyway (and the reaper)."""
