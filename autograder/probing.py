@@ -7,6 +7,9 @@ compares nothing; it returns observations (tensors, numbers, flags) that a judge
 
 from __future__ import annotations
 
+import os
+import sys
+import threading
 from contextlib import contextmanager
 
 import torch
@@ -105,6 +108,51 @@ def record_optimizers(log: list[str]):
         yield
     finally:
         torch.optim.Optimizer.__init__ = original
+
+
+class _CodeLog:
+    """A profile hook that notes every Python function run from one folder, and any attempt to remove it."""
+
+    _UNHOOKS = (sys.setprofile, threading.setprofile)
+
+    def __init__(self, folder: str):
+        self.folder = folder
+        self.names: set[str] = set()
+        self.unhooked = False
+        self.active = True
+
+    def __call__(self, frame, event, arg):
+        if not self.active:
+            return
+        if event == "call" and frame.f_code.co_filename.startswith(self.folder):
+            self.names.add(frame.f_code.co_qualname)
+        elif event == "c_call" and any(arg is unhook for unhook in self._UNHOOKS):
+            self.unhooked = True
+
+
+@contextmanager
+def optimizer_code_log():
+    """Record every function of ``torch.optim`` that runs inside the block (``log.names``, qualified names).
+
+    An optimizer's class (``SGD.__init__``, ``Optimizer.__init__``, ``SGD.step``), its functional
+    form (``torch.optim.sgd.sgd``, ``torch.optim._functional.adam``) and its helpers all run Python
+    code from torch.optim's folder, however the answer reached them (an alias, an import made before
+    the check). Threads started inside the block are watched too. An answer that removes the hook
+    (``sys.setprofile``) is noted in ``log.unhooked``: what it ran then cannot be seen.
+    Exercises that ask for a hand-written update use it to tell an answer that let torch.optim do it.
+    """
+    log = _CodeLog(os.path.dirname(torch.optim.__file__) + os.sep)
+    previous, previous_threads = sys.getprofile(), threading.getprofile()
+    threading.setprofile(log)
+    sys.setprofile(log)
+    try:
+        yield log
+    finally:
+        log.active = False
+        if sys.getprofile() is not log:
+            log.unhooked = True
+        sys.setprofile(previous)
+        threading.setprofile(previous_threads)
 
 
 def unchanged(tensor: torch.Tensor, run) -> tuple[object, bool]:

@@ -1,3 +1,4 @@
+# expect: velocity_lr
 # The other common form, v ← μ·v + lr·g and p ← p − v, with PyTorch's velocities: they now hold lr times too much.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():

@@ -1,3 +1,4 @@
+# expect: no_grad
 # Updates the parameters in place while autograd is recording: PyTorch refuses for leaf tensors that require grad.
 def momentum_step(params, velocities, lr, momentum):
     for p, v in zip(params, velocities):

@@ -1,3 +1,4 @@
+# expect: list_changed
 # Puts new velocity tensors into the list instead of updating the old ones in place.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():

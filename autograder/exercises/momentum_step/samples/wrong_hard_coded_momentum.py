@@ -1,3 +1,5 @@
+# expect: wrong_values
+# visible: passes
 # Hard-codes momentum 0.9, the value of every visible check, and ignores the argument.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():

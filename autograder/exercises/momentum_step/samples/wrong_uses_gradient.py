@@ -1,3 +1,4 @@
+# expect: used_gradient
 # Updates the velocity but steps with the gradient: plain SGD in disguise.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():

@@ -1,3 +1,4 @@
+# expect: dampening
 # Averages instead of adding: v ← μ·v + (1 − μ)·g is momentum with dampening, not PyTorch's default.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():

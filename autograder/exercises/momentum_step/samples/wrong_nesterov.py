@@ -1,3 +1,4 @@
+# expect: nesterov
 # Nesterov momentum: steps along g + μ·v instead of v.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():

@@ -1,3 +1,4 @@
+# expect: velocity_unchanged
 # Rebinds the name v to a new tensor: the velocities in the list never change, so every step starts from zero.
 def momentum_step(params, velocities, lr, momentum):
     with torch.no_grad():
