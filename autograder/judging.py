@@ -94,3 +94,62 @@ def one_line(text, limit: int = 300) -> str:
 
 def _first_index(mask: torch.Tensor) -> tuple[int, ...]:
     return tuple(int(i) for i in mask.nonzero()[0]) if mask.dim() else ()
+
+
+def expect_float(value, message_id: str, **fields) -> None:
+    """Fail with ``message_id`` (its ``{kind}`` filled in) unless ``value`` is a Python float (not a bool)."""
+    if isinstance(value, bool) or not isinstance(value, float):
+        fail(message_id, kind=type_name(value), **fields)
+
+
+def expect_like(actual, expected: torch.Tensor, what: str) -> torch.Tensor:
+    """``actual`` is a tensor of ``expected``'s shape, dtype and device (its values are the judge's business)."""
+    if type(actual) is not torch.Tensor:
+        fail("not_tensor", what=what, kind=type_name(actual))
+    if actual.shape != expected.shape:
+        fail("wrong_shape", what=what, actual=tuple(actual.shape), expected=tuple(expected.shape))
+    if actual.dtype != expected.dtype:
+        fail("wrong_dtype", what=what, actual=actual.dtype, expected=expected.dtype)
+    if actual.device != expected.device:
+        fail("wrong_device", what=what, actual=actual.device, expected=expected.device)
+    return actual.detach()
+
+
+def first_difference(actual: torch.Tensor, expected: torch.Tensor, *, rtol: float, atol: float) -> dict | None:
+    """Where ``actual`` first differs from ``expected`` (fields for a message), or None when they are close."""
+    actual, expected = actual.detach(), expected.detach()
+    if expected.is_floating_point():
+        wrong = ~torch.isclose(actual.to(expected.dtype), expected, rtol=rtol, atol=atol, equal_nan=True)
+    else:
+        wrong = actual != expected
+    if not wrong.any():
+        return None
+    index = _first_index(wrong)
+    return {"where": index, "actual": f"{actual[index].item():.6g}", "expected": f"{expected[index].item():.6g}",
+            "count": int(wrong.sum()), "total": wrong.numel()}
+
+
+def forward_passes(calls) -> list[tuple[bool, bool]]:
+    """A training-loop probe's ``[training, grad_enabled]`` per forward pass (``autograder.spies``), checked."""
+    if type(calls) is not list or not all(type(c) in (list, tuple) and len(c) == 2
+                                          and all(type(v) is bool for v in c) for c in calls):
+        raise ValueError("the report of the forward passes is malformed")
+    return [(training, grad) for training, grad in calls]
+
+
+MEMORY_GROWS = 2
+"""Batches held alive (besides the previous one) from which a loop's memory is said to grow with the batches."""
+
+
+def batches_kept(kept) -> int:
+    """The most batches a training-loop probe saw alive besides the previous one (``Retention.report``)."""
+    if type(kept) is not dict or not all(type(kept.get(k)) is int for k in ("during", "after")):
+        raise ValueError("the report of the batches kept alive is malformed")
+    return max(kept["during"], kept["after"])
+
+
+def expect_all_like(actual, expected: list[torch.Tensor], what_id: str) -> list[torch.Tensor]:
+    """A reported list of tensors, each like its ``expected`` (:func:`expect_like`); ``what_id`` names one by ``{index}``."""
+    if type(actual) is not list or len(actual) != len(expected):
+        raise ValueError("the report of the tensors is malformed")
+    return [expect_like(a, e, message(what_id, index=index)) for index, (a, e) in enumerate(zip(actual, expected))]

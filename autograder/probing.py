@@ -177,13 +177,16 @@ def watch_optimizers():
     block) sees each Python function that starts: ``created`` lists the optimizer classes whose
     ``__init__`` ran, ``code`` the entry points into torch.optim's code (an optimizer's ``step``,
     the functional forms such as ``torch.optim._functional.sgd``, an optimizer made before the block
-    and used in it, a subclass of ``Optimizer``...). ``hook_lost``: the code inside replaced the hook,
-    so what it ran afterwards was not seen. Operators torch.optim calls directly (the fused kernels)
+    and used in it, a subclass of ``Optimizer``...). ``hook_lost``: the code inside replaced or
+    switched off the hook (even if it put it back), so what it ran meanwhile was not seen. Operators torch.optim calls directly (the fused kernels)
     are for :func:`operator_log`. The previous hooks are put back afterwards.
     """
     watch = OptimizerWatch()
 
     def hook(frame, event, arg):
+        if event == "c_call" and (arg is sys.setprofile or arg is threading.setprofile):
+            watch.hook_lost = True  # switched off, even if put back later: what ran between was not seen
+            return
         if event != "call" or not frame.f_code.co_filename.startswith(_OPTIM_DIR):
             return
         back = frame.f_back
@@ -208,6 +211,6 @@ def watch_optimizers():
     try:
         yield watch
     finally:
-        watch.hook_lost = sys.getprofile() is not hook
+        watch.hook_lost = watch.hook_lost or sys.getprofile() is not hook
         sys.setprofile(previous)
         threading.setprofile(previous_threads)

@@ -377,13 +377,13 @@ def train_epoch(model, loader, criterion, optimizer, device):
 
 
 # %% tests="test_train_epoch" points=3
-from helper.checks.train_epoch import check_train_epoch
+from autograder import check
 
-check_train_epoch(train_epoch)
+check("train_epoch", train_epoch)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.train_epoch import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(train_epoch)
+hidden_tests("train_epoch", train_epoch)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"
@@ -430,13 +430,13 @@ def evaluate(model, loader, device):
 
 
 # %% tests="test_evaluate" points=2
-from helper.checks.evaluate import check_evaluate
+from autograder import check
 
-check_evaluate(evaluate)
+check("evaluate", evaluate)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.evaluate import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(evaluate)
+hidden_tests("evaluate", evaluate)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

@@ -40,9 +40,6 @@ import torch
 from matplotlib import pyplot as plt
 
 import helper
-# [en] Registers this lesson's plot labels, which follow the notebook's language.
-# [zh] 注册本课图表的标签文字，它们会跟随笔记本的语言。
-import helper.checks.momentum_step
 from helper.i18n import message
 
 # [en] A font with Chinese characters, for the plots of the Chinese notebook.
@@ -123,8 +120,8 @@ def plot_paths(paths, titles):
         ax.contour(X, Y, X ** 2 / 20 + Y ** 2, levels=[0.05, 0.25, 0.75, 1.5, 2.5, 4, 6.3], colors="0.75",
                    linewidths=0.8)
         ax.plot(path[:, 0], path[:, 1], "o-", color="C0", markersize=2.5, linewidth=1)
-        ax.plot(*START, "s", color="C2", label=message("momentum_step_start"))
-        ax.plot(0, 0, "*", color="C3", markersize=12, label=message("momentum_step_minimum"))
+        ax.plot(*START, "s", color="C2", label=message("descent_start"))
+        ax.plot(0, 0, "*", color="C3", markersize=12, label=message("descent_minimum"))
         ax.set_title(title)
         ax.set_xlabel("x")
         ax.set_ylabel("y")
@@ -137,7 +134,7 @@ def plot_paths(paths, titles):
 slow, zigzag = gradient_descent(lr=0.3), gradient_descent(lr=0.9)
 for lr, path in ((0.3, slow), (0.9, zigzag)):
     print(f"lr = {lr}: after {STEPS} steps at ({path[-1, 0]:.3f}, {path[-1, 1]:.3f}), f = {f(path[-1]):.2e}")
-plot_paths([slow, zigzag], [message("momentum_step_plain_gd", lr=0.3), message("momentum_step_plain_gd", lr=0.9)]);
+plot_paths([slow, zigzag], [message("descent_plain", lr=0.3), message("descent_plain", lr=0.9)]);
 
 # %% [markdown] lang="en"
 # Both are slow along the valley, and the larger learning rate zig-zags across it. On this bowl each
@@ -248,7 +245,7 @@ paths = {mu: momentum_descent(LR, mu) for mu in MOMENTA}
 for mu, path in paths.items():
     print(f"μ = {mu}: after {STEPS} steps at ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f}), f = {f(path[-1]):.1e}")
 print("μ = 0 is plain gradient descent:", torch.equal(paths[0.0], zigzag))
-plot_paths([paths[mu] for mu in MOMENTA], [message("momentum_step_with_mu", mu=mu, lr=LR) for mu in MOMENTA]);
+plot_paths([paths[mu] for mu in MOMENTA], [message("descent_momentum", mu=mu, lr=LR) for mu in MOMENTA]);
 
 # %% [markdown] lang="en"
 # How fast does each one get down? The loss at every step, on a logarithmic scale:
@@ -260,8 +257,8 @@ plot_paths([paths[mu] for mu in MOMENTA], [message("momentum_step_with_mu", mu=m
 fig, ax = plt.subplots(figsize=(6, 3.2))
 for mu, path in paths.items():
     ax.semilogy(f(path.T), marker="o", markersize=2, label=f"μ = {mu}")
-ax.set_xlabel(message("momentum_step_step"))
-ax.set_ylabel(message("momentum_step_loss_log"))
+ax.set_xlabel(message("descent_step"))
+ax.set_ylabel(message("descent_loss_log"))
 ax.grid(alpha=0.3)
 ax.legend();
 
@@ -419,13 +416,13 @@ def momentum_step(params, velocities, lr, momentum):
 
 
 # %% tests="test_momentum_step" points=3
-from helper.checks.momentum_step import check_momentum_step
+from autograder import check
 
-check_momentum_step(momentum_step)
+check("momentum_step", momentum_step)
 ### BEGIN HIDDEN TESTS
-from autograder.exercises.momentum_step import hidden_tests
+from autograder import hidden_tests
 
-hidden_tests(momentum_step)
+hidden_tests("momentum_step", momentum_step)
 ### END HIDDEN TESTS
 
 # %% [markdown] lang="en"

@@ -80,9 +80,7 @@ def english_afterwards():
 
 @pytest.mark.parametrize("name", PACKAGED)
 def test_the_folder_tells_the_whole_story(name):
-    exercise(name)  # its messages, which the pins may name
-    folder = EXERCISES / name
-    exercise(name)  # loads its messages: a pin may name one of the exercise's own keys
+    folder = exercise(name).folder  # and its messages loaded, which the pins below name
     missing = [part for part in PARTS if not (folder / part).is_file()]
     assert not missing, f"{name}: missing {missing}"
     stems = [p.stem for p in (folder / "samples").glob("*.py")]

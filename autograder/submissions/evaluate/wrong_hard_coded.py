@@ -1,7 +1,0 @@
-# Games the visible checks: switches to eval mode, runs the model, and returns their accuracy, 0.5, whatever the data.
-def evaluate(model, loader, device):
-    model.eval()
-    with torch.no_grad():
-        for inputs, labels in loader:
-            model(inputs.to(device))
-    return 0.5
