@@ -183,7 +183,11 @@ def watch_optimizers():
     """
     watch = OptimizerWatch()
 
+    closing = []
+
     def hook(frame, event, arg):
+        if closing:
+            return
         if event == "c_call" and (arg is sys.setprofile or arg is threading.setprofile):
             watch.hook_lost = True  # switched off, even if put back later: what ran between was not seen
             return
@@ -211,6 +215,7 @@ def watch_optimizers():
     try:
         yield watch
     finally:
+        closing.append(True)  # the restoring calls below are ours
         watch.hook_lost = watch.hook_lost or sys.getprofile() is not hook
         sys.setprofile(previous)
         threading.setprofile(previous_threads)
