@@ -95,10 +95,6 @@ def exercise(name: str) -> Exercise:
     try:
         facts = tomllib.loads((folder / "exercise.toml").read_text(encoding="utf-8"))
     except FileNotFoundError:
-        if (EXERCISES / f"{name}.py").is_file():
-            from .legacy import LegacyExercise
-
-            return LegacyExercise(name)
         raise LookupError(f"no exercise {name!r}: autograder/exercises/{name}/exercise.toml is missing") from None
     add_catalogue(folder, prefix=name)
     forbidden = facts.get("forbidden", {})
@@ -112,8 +108,7 @@ def exercise(name: str) -> Exercise:
 
 def names() -> list[str]:
     """Every exercise of the course, by folder."""
-    return sorted({p.parent.name for p in EXERCISES.glob("*/exercise.toml")}
-                  | {p.stem for p in EXERCISES.glob("*.py") if p.stem != "__init__"})
+    return sorted(p.parent.name for p in EXERCISES.glob("*/exercise.toml"))
 
 
 def course_seed() -> int:

@@ -131,25 +131,6 @@ def operator_log():
         yield log
 
 
-@contextmanager
-def record_optimizers(log: list[str]):
-    """Note the class of every torch.optim optimizer created inside the block (then restore torch.optim).
-
-    Exercises that ask for a hand-written update use it to tell an answer that built an optimizer.
-    """
-    original = torch.optim.Optimizer.__init__
-
-    def recording_init(self, *args, **kwargs):
-        log.append(type(self).__name__)
-        return original(self, *args, **kwargs)
-
-    torch.optim.Optimizer.__init__ = recording_init
-    try:
-        yield
-    finally:
-        torch.optim.Optimizer.__init__ = original
-
-
 def unchanged(tensor: torch.Tensor, run) -> tuple[object, bool]:
     """``run()``'s result, and whether ``tensor`` was written to meanwhile (even if the old values came back)."""
     original, version = tensor.clone(), tensor._version

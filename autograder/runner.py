@@ -19,7 +19,7 @@ from helper.i18n import set_language
 from torch.utils._pytree import tree_flatten
 
 from . import simulated_device, wire
-from .exercise import EXERCISES, exercise
+from .exercise import exercise
 from .probing import ERROR, run_probe
 from .verdict import CheckFailed, fail
 
@@ -56,13 +56,8 @@ def define(job: dict) -> tuple | dict:
 
 
 def probe_of(name: str):
-    """The probe of exercise ``name``: in its folder, or (old layout) in ``autograder.probes``."""
-    import importlib
-
-    if (EXERCISES / name / "exercise.toml").is_file():
-        exercise(name)  # its messages, for the failures its probe raises
-        return importlib.import_module(f"autograder.exercises.{name}.probe").probe
-    return importlib.import_module(f"autograder.probes.{name}").probe
+    """The probe of exercise ``name``, with the exercise's messages loaded for the failures it raises."""
+    return exercise(name).part("probe").probe
 
 
 def main(job_dir: Path) -> None:

@@ -18,7 +18,6 @@ from course.paths import REPO
 from helper.data import configured_data_root
 from helper.i18n import set_language
 
-SUBMISSIONS = REPO / "autograder" / "submissions"
 DEVICES = [
     "cpu",
     pytest.param("cuda", marks=pytest.mark.skipif(not torch.cuda.is_available(), reason="no CUDA GPU on this machine")),
@@ -65,9 +64,8 @@ def run_nbgrader(course_dir: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 def samples_folder(exercise: str) -> Path:
-    """Where the sample answers of ``exercise`` are: its folder's ``samples/`` (old layout: ``autograder/submissions``)."""
-    packaged = REPO / "autograder" / "exercises" / exercise / "samples"
-    return packaged if packaged.is_dir() else SUBMISSIONS / exercise
+    """Where the sample answers of ``exercise`` are: its folder's ``samples/``."""
+    return REPO / "autograder" / "exercises" / exercise / "samples"
 
 
 def submission(exercise: str, name: str) -> str:

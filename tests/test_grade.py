@@ -143,7 +143,7 @@ def test_submissions_are_never_modified(corpus):
 def test_no_process_outlives_grading(corpus):
     left = subprocess.run(["pgrep", "-f", "sleep 4242"], capture_output=True, text=True).stdout.split()
     assert left == []
-    assert subprocess.run(["pgrep", "-f", "autograder.probes"], capture_output=True).stdout == b""
+    assert subprocess.run(["pgrep", "-f", "autograder.runner"], capture_output=True).stdout == b""
 
 
 def test_nothing_is_written_outside_the_sandbox(corpus):
@@ -172,7 +172,7 @@ def test_an_interrupted_run_resumes_without_losing_or_double_counting(corpus, tm
     assert running.returncode != 0
     saved = len(list((out / "results").rglob("*.json")))
     assert 1 <= saved < len(SMALL)
-    assert subprocess.run(["pgrep", "-f", "autograder.probes"], capture_output=True).stdout == b""
+    assert subprocess.run(["pgrep", "-f", "autograder.runner"], capture_output=True).stdout == b""
 
     resumed = grade(submitted, out, "--jobs", "1")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr

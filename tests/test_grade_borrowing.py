@@ -47,6 +47,5 @@ def test_the_sandbox_holds_no_reference_judge_or_sample():
     assert exercise_files, "the probes are in the sandbox"
     assert {p.name for p in exercise_files} <= {"__init__.py", "probe.py", "exercise.toml",
                                                 "messages.en.toml", "messages.zh.toml"}
-    # Shared judging code goes only while an exercise still uses the old layout (autograder/legacy.py).
-    allowed = {"judging.py"} if (REPO / "autograder" / "legacy.py").is_file() else set()
-    assert not [p for p in shipped if p.name in set(GRADER_ONLY) - allowed or "samples" in p.parts]
+    assert not [p for p in shipped if p.name in GRADER_ONLY or "samples" in p.parts]
+    assert not [p for p in shipped if p.parts[:2] == ("helper", "checks")]

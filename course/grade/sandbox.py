@@ -34,9 +34,7 @@ RUNTIME = ("helper", "autograder/__init__.py", "autograder/wire.py", "autograder
            "autograder/verdict.py", "autograder/exercise.py", "autograder/runner.py", "autograder/simulated_device.py",
            "autograder/exercises/__init__.py", "course/grade/reaper.py",
            "autograder/models.py",  # the model description the probes of network and lenet share
-           "autograder/spies.py",  # the watched loader, model and loss of the training-loop probes
-           # the exercises still in the old layout (transitional)
-           "autograder/probes", "autograder/judging.py", "autograder/legacy.py")
+           "autograder/spies.py")  # the watched loader, model and loss of the training-loop probes
 """What the sandbox may import from the course: the probes, the helper students have anyway (and the reaper)."""
 
 EXERCISE_RUNTIME = ("__init__.py", "probe.py", "exercise.toml", "messages.*.toml")
