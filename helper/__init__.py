@@ -1,4 +1,4 @@
-"""Small helpers the course notebooks import: plots, device choice, seeding, progress, checks.
+"""Small helpers the course notebooks import: plots, device choice, seeding, progress, language.
 
 Everything a lesson needs is one attribute away (``helper.view_classify``, ``helper.device()``);
 each lives in a module of its own, named after the one thing it does.
