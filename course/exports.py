@@ -9,8 +9,9 @@ or by stock ``nbgrader autograde``, with Formgrader's manual scores) is read and
   the one the student submitted in (if both: the later submission), ``score`` the raw points
   (manual scores over automatic ones), ``final_score`` after the late policy of ``course.toml``;
   ``status`` is ``graded``, ``needs manual grading`` (a written answer has no score yet; its points
-  are counted once it has), ``not submitted``, or ``course grade``'s ``invalid``/``missing`` when the
-  notebook could not be read.
+  are counted once it has), ``not submitted``, ``autograding failed`` (stock ``nbgrader autograde``
+  could not run the notebook), or ``course grade``'s ``invalid``/``missing`` when the notebook could
+  not be read.
 * ``lms.csv``: one row per student, one column per lesson (final scores) and ``Final Score``, the
   total, in the columns Canvas's gradebook import asks for (see README, "Export to the LMS").
 
@@ -47,7 +48,8 @@ class Submission:
     score: float
     max_score: float
     submitted_at: datetime | None
-    needs_manual: bool
+    needs_manual: bool  # a written answer (markdown grade cell) has no score yet
+    not_autograded: bool = False  # a code test cell has no score: autograding this notebook failed
 
 
 @dataclass(frozen=True)
@@ -118,9 +120,11 @@ def read_gradebook(db_path: Path) -> tuple[list[str], dict[str, float], list[Sub
             for submission in assignment.submissions:
                 grades = [grade for notebook in submission.notebooks for grade in notebook.grades]
                 score = sum(_score(grade) for grade in grades)
-                needs_manual = any(grade.manual_score is None and grade.auto_score is None for grade in grades)
+                unscored = [grade.cell.cell_type for grade in grades
+                            if grade.manual_score is None and grade.auto_score is None]
                 submissions.append(Submission(submission.student.id, assignment.name, score,
-                                              float(submission.max_score or 0), submission.timestamp, needs_manual))
+                                              float(submission.max_score or 0), submission.timestamp,
+                                              "markdown" in unscored, "code" in unscored))
     return students, max_scores, submissions
 
 
@@ -149,8 +153,9 @@ def lesson_grades(gradebook: tuple[list[str], dict[str, float], list[Submission]
                                           "not submitted"))
                 continue
             lateness = late.assess(chosen.submitted_at, settings.due.get(lesson), settings.late)
-            status = problems.get((student, chosen.assignment)) or \
-                ("needs manual grading" if chosen.needs_manual else "graded")
+            status = problems.get((student, chosen.assignment)) or ("autograding failed" if chosen.not_autograded else
+                                                                    "needs manual grading" if chosen.needs_manual
+                                                                    else "graded")
             grades.append(LessonGrade(student, lesson, split_assignment(chosen.assignment)[1], chosen.score,
                                       chosen.max_score, chosen.submitted_at, lateness, status))
     return grades
