@@ -68,8 +68,6 @@ def main(args) -> int:
     except (sandbox.SandboxUnavailable, config.ConfigError) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
-    # nbgrader, which registering an assignment runs, calls `alembic` from PATH: this Python's bin/ first.
-    os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
     db_path = args.gradebook.resolve()

@@ -15,6 +15,7 @@ student submitted is registered and given a submission: the other language gets 
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -34,7 +35,14 @@ COURSE_ID = "pytorch-from-zero"
 
 @contextmanager
 def opened(db_path: Path):
-    """nbgrader's Gradebook on ``db_path``, quiet about SQLAlchemy's autoflush notes."""
+    """nbgrader's Gradebook on ``db_path``, quiet about SQLAlchemy's autoflush notes.
+
+    A new gradebook is created by running ``alembic`` from PATH: this Python's ``bin/`` goes first,
+    so it works from ``.venv/bin/python`` without an activated venv.
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         with Gradebook(f"sqlite:///{db_path}", course_id=COURSE_ID) as gradebook:
