@@ -70,6 +70,20 @@ def main(args) -> int:
         return 1
     out = args.out.resolve()
     out.mkdir(parents=True, exist_ok=True)
+    previous = signal.signal(signal.SIGTERM, _terminate)
+    try:
+        return grade_class(args, settings, out)
+    except (KeyboardInterrupt, Interrupted):
+        saved = sum(1 for _ in (out / "results").rglob("*.json")) if (out / "results").is_dir() else 0
+        print(f"\ninterrupted: grading stopped; {saved} notebook result(s) are saved in {out / 'results'}. "
+              "Run the same command again to grade the rest.", file=sys.stderr)
+        return 130
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def grade_class(args, settings: config.CourseConfig, out: Path) -> int:
+    """Find the notebooks, decide what to grade, grade it, and write every output."""
     db_path = args.gradebook.resolve()
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         scratch = Path(scratch)
@@ -89,16 +103,7 @@ def main(args) -> int:
         plan = plan_jobs(jobs, out, set(args.student), args.regrade)
         report_plan(plan)
         place = Place(out, db_path, args.feedback.resolve(), [REPO, out, db_path.parent, args.submitted.resolve()])
-        previous = signal.signal(signal.SIGTERM, _terminate)
-        try:
-            rows = grade_all(plan, place, limits, hidden, scratch, args.jobs)
-        except (KeyboardInterrupt, Interrupted):
-            saved = sum(1 for _ in (out / "results").rglob("*.json")) if (out / "results").is_dir() else 0
-            print(f"\ninterrupted: grading stopped; {saved} notebook result(s) are saved in {out / 'results'}. "
-                  "Run the same command again to grade the rest.", file=sys.stderr)
-            return 130
-        finally:
-            signal.signal(signal.SIGTERM, previous)
+        rows = grade_all(plan, place, limits, hidden, scratch, args.jobs)
     summary(rows)
     problems = {(r.student_id, r.assignment): r.status for r in rows if r.status in ("invalid", "missing")}
     exports.write(out, exports.lesson_grades(exports.read_gradebook(db_path), settings, problems))
