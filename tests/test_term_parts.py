@@ -160,3 +160,26 @@ def test_a_written_answer_must_carry_the_same_tags_in_every_language(tmp_path):
     path.write_text('# %% [markdown] lang="en" answer="why" points=2\n# Rubric\n\n'
                     '# %% [markdown] lang="zh" answer="why" points=3\n# 评分标准\n', encoding="utf-8")
     assert any("same answer=" in problem for problem in problems(Lesson(path)))
+
+
+def test_stock_autograde_sees_each_released_test_cell_as_released():
+    """course.stock restores hidden tests quietly only for a cell equal to the released one: every test cell
+    with hidden tests, in every lesson and language, must be recognised; and it is exactly these cells whose
+    checksum stock nbgrader finds changed (nbgrader#1961)."""
+    import nbformat
+    from nbgrader import utils
+
+    from course.stock import released
+
+    checked = 0
+    for source_path in sorted((REPO / "source").glob("*/*.ipynb")):
+        release_path = REPO / "release" / source_path.relative_to(REPO / "source")
+        release = {c.metadata["nbgrader"]["grade_id"]: c for c in nbformat.read(release_path, as_version=4).cells
+                   if "nbgrader" in c.metadata}
+        for cell in nbformat.read(source_path, as_version=4).cells:
+            if "BEGIN HIDDEN TESTS" in cell.source:
+                student = release[cell.metadata["nbgrader"]["grade_id"]]
+                assert released(cell.source) == student.source, source_path
+                assert utils.compute_checksum(student) != utils.compute_checksum(cell)  # what stock warned about
+                checked += 1
+    assert checked >= 18  # every lesson, both languages
