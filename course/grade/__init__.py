@@ -34,7 +34,7 @@ CHECKPOINT_VARIABLE = "COURSE_GRADE_CHECKPOINT"
 
 
 class Interrupted(Exception):
-    """Ctrl-C or SIGTERM: stop grading; what is saved stays."""
+    """SIGTERM (``kill``): stop grading as Ctrl-C does; what is saved stays."""
 
 
 def register(subparsers) -> None:
@@ -73,11 +73,11 @@ def main(args) -> int:
     previous = signal.signal(signal.SIGTERM, _terminate)
     try:
         return grade_class(args, settings, out)
-    except (KeyboardInterrupt, Interrupted):
+    except (KeyboardInterrupt, Interrupted) as stop:
         saved = sum(1 for _ in (out / "results").rglob("*.json")) if (out / "results").is_dir() else 0
         print(f"\ninterrupted: grading stopped; {saved} notebook result(s) are saved in {out / 'results'}. "
               "Run the same command again to grade the rest.", file=sys.stderr)
-        return 130
+        return 143 if isinstance(stop, Interrupted) else 130
     finally:
         signal.signal(signal.SIGTERM, previous)
 
@@ -103,6 +103,7 @@ def grade_class(args, settings: config.CourseConfig, out: Path) -> int:
         plan = plan_jobs(jobs, out, set(args.student), args.regrade)
         report_plan(plan)
         place = Place(out, db_path, args.feedback.resolve(), [REPO, out, db_path.parent, args.submitted.resolve()])
+        record_missing(plan, place)
         rows = grade_all(plan, place, limits, hidden, scratch, args.jobs)
     summary(rows)
     problems = {(r.student_id, r.assignment): r.status for r in rows if r.status in ("invalid", "missing")}
@@ -194,9 +195,8 @@ def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scra
     csv_path = place.out / "grades.csv"
 
     def finish(job, key, graded) -> None:
+        """Gradebook and feedback first, the result file last: a result on disk means everything was written."""
         with lock:
-            results.save_result(results.result_path(place.out, job.student_id, job.assignment, job.notebook), key,
-                                graded.rows)
             if graded.cells:
                 stamp = _timestamp(job)
                 gradebook.record(place.db_path, job.assignment, job.notebook, graded.rows, stamp)
@@ -206,6 +206,8 @@ def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scra
                 if feedback.publish(page, _submission_folder(job), place.feedback_root, job.student_id,
                                     job.assignment, job.notebook):
                     plan.published += 1
+            results.save_result(results.result_path(place.out, job.student_id, job.assignment, job.notebook), key,
+                                graded.rows)
             done[job] = graded.rows
             results.write_csv(csv_path, [row for rows in done.values() for row in rows])
 
@@ -225,6 +227,15 @@ def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scra
             raise
     shutil.rmtree(work_root, ignore_errors=True)
     return [row for rows in done.values() for row in rows]
+
+
+def record_missing(plan: Plan, place: Place) -> None:
+    """Reused results whose scores the gradebook lacks (a new or replaced gradebook) are written into it again."""
+    known = {key[:3] for key in gradebook.scores(place.db_path)} if place.db_path.is_file() else set()
+    for job, rows in plan.reused.items():
+        if job.notebook and job.assignment and (job.student_id, job.assignment, job.notebook) not in known \
+                and any(row.grade_id for row in rows):
+            gradebook.record(place.db_path, job.assignment, job.notebook, rows, _timestamp(job))
 
 
 def _checkpoint(job) -> None:
