@@ -198,8 +198,9 @@ def test_an_interrupted_run_resumes_without_losing_or_double_counting(corpus, tm
     assert read_csv(out / "grades.csv") == corpus_rows(corpus, SMALL)
 
 
-def test_a_judge_fix_regrades_and_student_selects(corpus, tmp_path):
-    """--regrade grades all again; --student only the named one; a stored result of another key is not reused."""
+def test_student_and_regrade_choose_what_is_graded_again(corpus, tmp_path):
+    """--student grades only the named student again, --regrade everyone, with the same grades; an unknown
+    student is refused. (A judge that changes is tests/test_term.py's; the fingerprint, test_term_parts.py's.)"""
     submitted = build(tmp_path, SMALL)
     out = tmp_path / "out"
     assert grade(submitted, out, "--jobs", "2").returncode == 0
