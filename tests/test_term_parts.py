@@ -183,3 +183,14 @@ def test_stock_autograde_sees_each_released_test_cell_as_released():
                 assert utils.compute_checksum(student) != utils.compute_checksum(cell)  # what stock warned about
                 checked += 1
     assert checked >= 18  # every lesson, both languages
+
+
+def test_one_students_folder_is_refused_with_the_command_that_grades_them(tmp_path):
+    from course.grade.submissions import SubmissionsError, find_jobs
+
+    folder = tmp_path / "submitted" / "bob" / "01_softmax_en"
+    folder.mkdir(parents=True)
+    shutil.copy(REPO / "release" / "01_softmax_en" / "softmax.ipynb", folder)
+    with pytest.raises(SubmissionsError, match=f"python -m course grade {tmp_path / 'submitted'} --student bob"):
+        find_jobs(tmp_path / "submitted" / "bob", REPO / "source", tmp_path / "unzipped")
+    assert [job.student_id for job in find_jobs(tmp_path / "submitted", REPO / "source", tmp_path / "unzipped")] == ["bob"]
