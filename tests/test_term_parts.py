@@ -194,3 +194,11 @@ def test_one_students_folder_is_refused_with_the_command_that_grades_them(tmp_pa
     with pytest.raises(SubmissionsError, match=f"python -m course grade {tmp_path / 'submitted'} --student bob"):
         find_jobs(tmp_path / "submitted" / "bob", REPO / "source", tmp_path / "unzipped")
     assert [job.student_id for job in find_jobs(tmp_path / "submitted", REPO / "source", tmp_path / "unzipped")] == ["bob"]
+
+
+def test_readmes_course_file_example_is_what_the_course_reads(tmp_path):
+    import re
+
+    example = re.search(r"```toml\n(.*?)```", (REPO / "README.md").read_text(encoding="utf-8"), re.S).group(1)
+    (tmp_path / "course.toml").write_text(example, encoding="utf-8")
+    assert config.load(tmp_path / "course.toml") == config.CourseConfig({"01_softmax": DUE}, POLICY)

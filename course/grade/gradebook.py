@@ -55,7 +55,7 @@ def record(db_path: Path, assignment: str, notebook: str, rows: list[Row], times
     if not graded:
         return
     student = graded[0].student_id
-    register(db_path, assignment, notebook)
+    register(db_path, assignment, notebook, {row.grade_id for row in graded})
     with opened(db_path) as gradebook:
         gradebook.update_or_create_student(student)
         try:
@@ -65,19 +65,25 @@ def record(db_path: Path, assignment: str, notebook: str, rows: list[Row], times
         if timestamp is not None:
             submission.timestamp = timestamp
         for row in graded:
-            grade = gradebook.find_grade(row.grade_id, notebook, assignment, student)
+            try:
+                grade = gradebook.find_grade(row.grade_id, notebook, assignment, student)
+            except MissingEntry:  # a cell added to the lesson after this submission was first recorded
+                print(f"warning: the gradebook's submission of {student} for {assignment} has no cell "
+                      f"{row.grade_id!r}; its score is only in grades.csv", file=sys.stderr)
+                continue
             grade.auto_score = row.score
             if grade.manual_score is None:
                 grade.needs_manual_grade = False
         gradebook.db.commit()
 
 
-def register(db_path: Path, assignment: str, notebook: str) -> None:
-    """Make the gradebook know ``assignment``'s notebook as ``generate_assignment`` records it (see module doc)."""
+def register(db_path: Path, assignment: str, notebook: str, grade_ids: set[str] = frozenset()) -> None:
+    """Make the gradebook know ``assignment``'s notebook, with the grade cells ``grade_ids`` at least, as
+    ``generate_assignment`` records it (see module doc)."""
     with opened(db_path) as gradebook:
         try:
             known = gradebook.find_notebook(notebook, assignment)
-            if known.source_cells:
+            if known.source_cells and {cell.name for cell in known.grade_cells} >= set(grade_ids):
                 return  # registered by generate_assignment (or by us, the same way)
         except MissingEntry:
             pass
