@@ -15,8 +15,7 @@ unchanged: it warns and restores, as before. ``nbgrader_config.py`` puts it in p
 
 from __future__ import annotations
 
-import copy
-
+from nbformat import NotebookNode
 from nbgrader.api import MissingEntry
 from nbgrader.preprocessors import ClearHiddenTests, OverwriteCells
 
@@ -39,17 +38,9 @@ class RestoreHiddenTests(OverwriteCells):
 
 def released(source: str) -> str:
     """The instructor's cell source as students receive it: the hidden-tests region removed."""
-    cell = copy.deepcopy({"source": source})
-
-    class _Cell(dict):
-        __getattr__ = dict.__getitem__
-
-        def __setattr__(self, name, value):
-            self[name] = value
-
-    stripped = _Cell(cell)
-    ClearHiddenTests()._remove_hidden_test_region(stripped)
-    return stripped.source
+    cell = NotebookNode(source=source)
+    ClearHiddenTests()._remove_hidden_test_region(cell)
+    return cell.source
 
 
 def _normal(text: str) -> str:
