@@ -59,6 +59,33 @@ def tree_digest(folder: Path) -> dict[str, str]:
             for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+def descendants(root: int) -> dict[int, bytes]:
+    """Every process below ``root`` now, with its command line (so a reused pid is not mistaken for it).
+
+    Other grading runs on the machine (parallel test sessions) are not counted, as a global pgrep would."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = {}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found:
+                found[pid] = _cmdline(pid)
+                frontier.append(pid)
+    return {pid: cmdline for pid, cmdline in found.items() if cmdline}
+
+
 def build(folder: Path, students: list[str] | None = None) -> Path:
     submitted = folder / "submitted"
     cases = [c for c in hostile.CASES if students is None or c.student in students]
@@ -177,6 +204,7 @@ def test_an_interrupted_run_resumes_without_losing_or_double_counting(corpus, tm
         while reader.is_alive() and running.poll() is None:
             reader.join(timeout=1)  # a bound for a run that crashed, not a measure of speed
         assert announced, f"the run ended before its first checkpoint:\n{running.communicate()[0]}"
+        started = descendants(running.pid)  # the sandbox of the next notebook, if it has started
         running.send_signal(signal.SIGINT)
         output, _ = running.communicate(timeout=300)
     finally:
@@ -189,7 +217,7 @@ def test_an_interrupted_run_resumes_without_losing_or_double_counting(corpus, tm
     assert "interrupted" in output and "Run the same command again" in output
     saved = len(list((out / "results").rglob("*.json")))
     assert saved == 1 and announced[0].strip() in {f"{s}/{hostile.ASSIGNMENT}/softmax" for s in SMALL}
-    assert subprocess.run(["pgrep", "-f", "autograder.probes"], capture_output=True).stdout == b""
+    assert [pid for pid, cmdline in started.items() if _cmdline(pid) == cmdline] == []  # none outlived the run
 
     resumed = grade(submitted, out, "--jobs", "1")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
