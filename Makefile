@@ -1,4 +1,6 @@
 # A thin wrapper: the real work is `python -m course <verb>` (see README).
+#   make setup
+#       create .venv (pinned packages) if it is missing or out of date; nothing else
 #   make run [lang=zh] [headless=1] [ip=0.0.0.0]
 #       set up if needed, prepare data and notebooks, start JupyterLab
 #   make test

@@ -21,3 +21,19 @@ c.Execute.timeout = 300
 c.Execute.interrupt_on_timeout = True
 c.LimitOutput.max_lines = 1000
 c.LimitOutput.max_traceback = 100
+
+# Stock autograde restores each test cell's hidden tests from the gradebook; every honest submission
+# then "changed" its checksum and nbgrader warns (nbgrader#1961). RestoreHiddenTests restores them
+# quietly when the cell is exactly the released one, and still warns about any real edit (course/stock.py).
+try:
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from course.stock import RestoreHiddenTests
+    from nbgrader.preprocessors import CheckCellMetadata, ClearOutput, DeduplicateIds, OverwriteKernelspec
+
+    c.Autograde.sanitize_preprocessors = [ClearOutput, DeduplicateIds, OverwriteKernelspec, RestoreHiddenTests,
+                                          CheckCellMetadata]
+except ImportError:  # a copy of this file without the course package: stock behaviour, warnings included
+    pass
+

@@ -65,6 +65,8 @@ class Exercise:
     forbidden_operators: dict = field(default_factory=dict)
     cpu_seconds_per_case: float | None = None
     devices: tuple[str, ...] = ("cpu", "cuda")
+    data: tuple[str, ...] = ()
+    """Data sets (folders of the data root) its grading reads: a changed file re-grades it."""
 
     @property
     def folder(self) -> Path:
@@ -103,7 +105,7 @@ def exercise(name: str) -> Exercise:
                     forbidden_names=tuple(forbidden.get("names", ())),
                     forbidden_operators=dict(forbidden.get("operators", {})),
                     cpu_seconds_per_case=facts.get("budget", {}).get("cpu_seconds_per_case"),
-                    devices=tuple(facts.get("devices", ("cpu", "cuda"))))
+                    devices=tuple(facts.get("devices", ("cpu", "cuda"))), data=tuple(facts.get("data", ())))
 
 
 def names() -> list[str]:

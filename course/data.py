@@ -16,7 +16,11 @@ from pathlib import Path
 
 from helper.data import DATA_ROOT_VARIABLE, configured_data_root
 
+from .paths import REPO
+
 MIRROR_VARIABLE = "COURSE_DATA_MIRROR"
+SHARED_MIRROR = REPO.parent / "shared" / "data"
+"""The mirror ``make`` uses when it exists (this project's CI and development machines)."""
 DATASETS = ("MNIST", "FashionMNIST")
 FILES = ("train-images-idx3-ubyte", "train-labels-idx1-ubyte",
          "t10k-images-idx3-ubyte", "t10k-labels-idx1-ubyte")
@@ -33,14 +37,23 @@ def register(subparsers) -> None:
     parser.add_argument("--root", type=Path, default=None,
                         help=f"where to put the data sets (default: ${DATA_ROOT_VARIABLE} or <repo>/data)")
     parser.add_argument("--mirror", type=Path, default=None,
-                        help=f"offline mirror to copy from (default: ${MIRROR_VARIABLE}; none: download)")
+                        help=f"offline mirror to copy from (default: ${MIRROR_VARIABLE}, else ../shared/data beside "
+                             "the repo when it exists; none: download)")
     parser.add_argument("--dataset", choices=DATASETS, action="append",
                         help="prepare only this data set (repeatable; default: both)")
     parser.set_defaults(run=main)
 
 
+def default_mirror() -> Path | None:
+    """``$COURSE_DATA_MIRROR``, else ``../shared/data`` beside the repo when it holds a mirror, else None
+    (download): the same choice ``make`` makes, so the command alone works offline where make does."""
+    if os.environ.get(MIRROR_VARIABLE):
+        return Path(os.environ[MIRROR_VARIABLE])
+    return SHARED_MIRROR if (SHARED_MIRROR / "SHA256SUMS").is_file() else None
+
+
 def main(args) -> int:
-    mirror = args.mirror or (Path(os.environ[MIRROR_VARIABLE]) if os.environ.get(MIRROR_VARIABLE) else None)
+    mirror = args.mirror or default_mirror()
     try:
         prepare(args.root or configured_data_root(), mirror, args.dataset or DATASETS)
     except DataError as error:

@@ -47,7 +47,7 @@ def register(subparsers) -> None:
 
 def main(args) -> int:
     if not args.skip_prepare:
-        mirror = args.mirror or (Path(os.environ[data.MIRROR_VARIABLE]) if os.environ.get(data.MIRROR_VARIABLE) else None)
+        mirror = args.mirror or data.default_mirror()
         try:
             data.prepare(configured_data_root(), mirror)
         except data.DataError as error:

@@ -8,7 +8,10 @@ A lesson is a jupytext "percent" file, ``lessons/NN_name.py``, written once for 
   kept only in its language's notebook (with the tag removed), so code comments get translated
   while the code itself stays identical;
 * ``# %% solution="ID"`` marks an exercise cell (nbgrader "autograded answer", id ``ID``) and
-  ``# %% tests="ID" points=N`` its autograder tests (read-only, worth N points).
+  ``# %% tests="ID" points=N`` its autograder tests (read-only, worth N points);
+* ``# %% [markdown] lang="en" answer="ID" points=N`` (and the same tags on its translation) is a
+  written answer graded by hand (nbgrader "manually graded answer"): its text, in the instructor's
+  source, is the rubric; students receive the answer stub in its place.
 
 Everything that varies by language is text; code, cell ids and grade ids come from the same cells,
 so they are identical across languages by construction. Each notebook also opens with one
@@ -85,6 +88,17 @@ def problems(lesson: Lesson) -> list[str]:
             found.append(f"{where(group[0], first)}: text cells here have languages {languages}, expected "
                          f"one cell in each of {list(LANGUAGES)} (is a translation missing?)")
     grade_ids = []
+    for group in _translation_groups(notebook.cells):
+        tags = {(notebook.cells[i].metadata.get("answer"), notebook.cells[i].metadata.get("points")) for i in group}
+        answer, points = next(iter(tags))
+        if len(tags) > 1:
+            found.append(f"{where(group[0], notebook.cells[group[0]])}: a written answer needs the same answer=\"ID\" "
+                         f"points=N on every language's cell; found {sorted(tags, key=str)}")
+        elif answer is not None:
+            grade_ids.append(answer)
+            if not re.fullmatch(r"[A-Za-z0-9_-]+", str(answer)) or not _positive_number(points):
+                found.append(f"{where(group[0], notebook.cells[group[0]])}: a written answer needs answer=\"ID\" "
+                             "(letters, digits, - and _) and points=N with N > 0")
     for index, cell in enumerate(notebook.cells):
         if cell.cell_type != "code":
             continue
@@ -116,7 +130,11 @@ def render(lesson: Lesson, language: str) -> nbformat.NotebookNode:
         if cell.cell_type == "markdown":
             if cell.metadata["lang"] == language:
                 text_count += 1
-                cells.append(nbformat.v4.new_markdown_cell(cell.source, id=f"text-{text_count}"))
+                text = nbformat.v4.new_markdown_cell(cell.source, id=f"text-{text_count}")
+                if "answer" in cell.metadata:  # a written answer, graded by hand; its text is the rubric
+                    text.metadata["nbgrader"] = _nbgrader(cell.metadata["answer"], solution=True, grade=True,
+                                                          points=cell.metadata["points"])
+                cells.append(text)
         elif cell.cell_type == "code":
             code_count += 1
             cells.append(_code_cell(cell, language, id=f"code-{code_count}"))

@@ -535,3 +535,31 @@ helper.plot_history(history);
 #    （$W_1$ 的第 $k$ 列）会得到什么样的梯度？$W_{2,k}$ 自己会一直保持为 0 吗？
 #
 # **下一课：** 弄懂了反向传播之后，我们把这份工作交还给 autograd 和 `torch.optim`，在完整的数据集上训练网络。
+
+# %% [markdown] lang="en"
+# ## Written answer (graded by your instructor, 2 points)
+#
+# Gradient checking needs two forward passes *per weight*; backpropagation gets every gradient for
+# roughly the cost of one extra pass. In three or four sentences of your own: what does the backward
+# pass reuse, from the forward pass and from the layer above, that makes it so much cheaper? Point
+# to the line of `two_layer_backward` where this happens.
+
+# %% [markdown] lang="zh"
+# ## 简答题（由老师人工评分，2 分）
+#
+# 梯度检验对**每个权重**都要做两次前向计算；反向传播只多花大约一次计算，就得到全部梯度。请用你自己的话，
+# 写三四句话回答：反向传播重复利用了前向计算和上一层的哪些结果，才会便宜这么多？请指出 `two_layer_backward`
+# 中体现这一点的那一行。
+
+# %% [markdown] lang="en" answer="written_backprop_reuse" points=2
+# **Rubric (2 points).** 1 point: the backward pass reuses the activations saved in the forward pass
+# ($h$, $\hat y$) and the gradient already computed for the layer above (the error signal
+# $\partial L/\partial z_2$, `d_z2`), so each layer costs one matrix product more, not one pass per weight.
+# 1 point: names the line that sends the error back, `d_h = d_z2 @ W2.T` (or the product with
+# $h(1-h)$ after it). 0 points for restating the chain rule without saying what is reused.
+
+# %% [markdown] lang="zh" answer="written_backprop_reuse" points=2
+# **评分标准（2 分）** 1 分：反向传播重复利用了前向计算时保存的激活值（$h$、$\hat y$），以及上一层已经算好的梯度
+# （误差信号 $\partial L/\partial z_2$，即 `d_z2`），所以每一层只多一次矩阵乘法，而不是每个权重都重新计算一遍。
+# 1 分：指出把误差传回去的那一行 `d_h = d_z2 @ W2.T`（或随后乘以 $h(1-h)$ 的那一行）。
+# 只复述链式法则、没有说明重复利用了什么的，得 0 分。

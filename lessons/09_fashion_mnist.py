@@ -650,3 +650,30 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 # **接下来。** 这是本课程的最后一课：现在你已经能把一个数据集从原始图片一路做成训练好、评估过的分类器了。
 # 接下来可以学习数据增强（对训练图片做随机平移、翻转等）、ResNet 这样更深的卷积网络、在 GPU 上训练，
 # 以及用 `torch.save(model.state_dict(), path)` 保存训练好的模型。
+
+# %% [markdown] lang="en"
+# ## Written answer (graded by your instructor, 2 points)
+#
+# Within the same CPU budget, which one change would you try first to raise your model's test
+# accuracy? In three or four sentences, name the change and justify it with something you saw in this
+# lesson: the training curve, the classes the model confuses, or the cost of a training step.
+
+# %% [markdown] lang="zh"
+# ## 简答题（由老师人工评分，2 分）
+#
+# 在同样的 CPU 时间预算内，为了提高模型的测试准确率，你会先尝试哪一个改动？请写三四句话：说出这个改动，
+# 并用本课中看到的现象来说明理由，例如训练曲线、模型容易混淆的类别，或者每一步训练的计算量。
+
+# %% [markdown] lang="en" answer="written_next_step" points=2
+# **Rubric (2 points).** 1 point: one concrete change that fits the budget (a small convolution in
+# place of a wide MLP layer, data augmentation, a learning-rate schedule, batch normalisation, fewer
+# but cheaper epochs...). 1 point: a reason drawn from the lesson's evidence, e.g. shirts, T-shirts and
+# pullovers are confused, so local shape features (convolutions) help; training accuracy far above test
+# accuracy calls for regularisation or augmentation; a convolution costs fewer operations per step than
+# a wide dense layer. 0 points for "a bigger model" or "more epochs" without regard to the budget.
+
+# %% [markdown] lang="zh" answer="written_next_step" points=2
+# **评分标准（2 分）** 1 分：给出一个符合时间预算的具体改动（用小型卷积层代替很宽的全连接层、数据增强、
+# 学习率调度、批归一化、更少但更便宜的轮次……）。1 分：理由来自本课的现象，例如衬衫、T 恤和套衫容易混淆，
+# 说明需要局部形状特征（卷积）；训练准确率远高于测试准确率，说明需要正则化或数据增强；卷积层每一步的计算量
+# 比很宽的全连接层少。只说“更大的模型”或“更多轮次”而不考虑时间预算的，得 0 分。

@@ -17,14 +17,14 @@ import shutil
 import signal
 import subprocess
 import sys
-import time
+import threading
 import zipfile
 from pathlib import Path
 
 import pytest
 
 from autograder import hostile
-from course.grade import gradebook, sandbox
+from course.grade import CHECKPOINT_VARIABLE, gradebook, sandbox
 from course.grade.results import COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
@@ -34,10 +34,12 @@ SMALL = ["answer-correct", "answer-unanswered", "mistake-wrong-sum-dim0"]
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="course grade needs bubblewrap (make test installs it)")
 
 
-def grade(submitted: Path, out: Path, *args: str, wait: bool = True):
+def grade(submitted: Path, out: Path, *args: str, wait: bool = True, env: dict | None = None):
     command = [sys.executable, "-m", "course", "grade", str(submitted), "--out", str(out),
-               "--gradebook", str(out / "gradebook.db"), "--timeout", str(TIMEOUT), *args]
-    env = {**os.environ, "PATH": "/usr/bin:/bin"}  # no venv on PATH: the command must find its own tools
+               "--gradebook", str(out / "gradebook.db"), "--feedback", str(out / "released-feedback"),
+               "--timeout", str(TIMEOUT), *args]
+    # No venv on PATH: the command must find its own tools (nbgrader's alembic among them).
+    env = {**os.environ, "PATH": "/usr/bin:/bin", **(env or {})}
     if not wait:
         return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
@@ -56,6 +58,33 @@ def read_csv(path: Path) -> list[dict]:
 def tree_digest(folder: Path) -> dict[str, str]:
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
             for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def _cmdline(pid: int) -> bytes | None:
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return None
+
+
+def descendants(root: int) -> dict[int, bytes]:
+    """Every process below ``root`` now, with its command line (so a reused pid is not mistaken for it).
+
+    Other grading runs on the machine (parallel test sessions) are not counted, as a global pgrep would."""
+    parents = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parents[int(stat.parent.name)] = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+    found, frontier = {}, [root]
+    while frontier:
+        parent = frontier.pop()
+        for pid, ppid in parents.items():
+            if ppid == parent and pid not in found:
+                found[pid] = _cmdline(pid)
+                frontier.append(pid)
+    return {pid: cmdline for pid, cmdline in found.items() if cmdline}
 
 
 def build(folder: Path, students: list[str] | None = None) -> Path:
@@ -161,23 +190,57 @@ def test_one_student_at_a_time_gives_the_same_grades(corpus, tmp_path):
 
 
 def test_an_interrupted_run_resumes_without_losing_or_double_counting(corpus, tmp_path):
+    """Ctrl-C lands at a known point: after the first notebook is saved, while the run waits on its
+    checkpoint FIFO (course.grade.CHECKPOINT_VARIABLE). No timer decides anything here."""
     submitted = build(tmp_path, SMALL)
     out = tmp_path / "out"
-    running = grade(submitted, out, "--jobs", "1", wait=False)
-    deadline = time.monotonic() + 300
-    while not list((out / "results").rglob("*.json")) and time.monotonic() < deadline:
-        time.sleep(0.2)
-    running.send_signal(signal.SIGINT)
-    running.communicate(timeout=120)
-    assert running.returncode != 0
+    fifo = tmp_path / "checkpoint"
+    os.mkfifo(fifo)
+    os.mkfifo(f"{fifo}.go")  # never opened by the test: the run waits there until it is interrupted
+    running = grade(submitted, out, "--jobs", "1", wait=False, env={CHECKPOINT_VARIABLE: str(fifo)})
+    announced: list[str] = []
+    reader = threading.Thread(target=lambda: announced.append(fifo.read_text(encoding="utf-8")), daemon=True)
+    reader.start()
+    try:
+        while reader.is_alive() and running.poll() is None:
+            reader.join(timeout=1)  # a bound for a run that crashed, not a measure of speed
+        assert announced, f"the run ended before its first checkpoint:\n{running.communicate()[0]}"
+        started = descendants(running.pid)  # the sandbox of the next notebook, if it has started
+        running.send_signal(signal.SIGINT)
+        output, _ = running.communicate(timeout=300)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+        if reader.is_alive():  # release the reader thread: a writer that closes at once
+            os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+    assert running.returncode == 130, output
+    assert "interrupted" in output and "Run the same command again" in output
     saved = len(list((out / "results").rglob("*.json")))
-    assert 1 <= saved < len(SMALL)
-    assert subprocess.run(["pgrep", "-f", "autograder.runner"], capture_output=True).stdout == b""
+    assert saved == 1 and announced[0].strip() in {f"{s}/{hostile.ASSIGNMENT}/softmax" for s in SMALL}
+    assert [pid for pid, cmdline in started.items() if _cmdline(pid) == cmdline] == []  # none outlived the run
 
     resumed = grade(submitted, out, "--jobs", "1")
     assert resumed.returncode == 0, resumed.stdout + resumed.stderr
-    assert f"{saved} notebook(s) already graded" in resumed.stdout
+    assert f"grading {len(SMALL) - saved} notebook(s) ({len(SMALL) - saved} not graded before); " \
+           f"reusing {saved} stored result(s)" in resumed.stdout
     assert read_csv(out / "grades.csv") == corpus_rows(corpus, SMALL)
+
+
+def test_student_and_regrade_choose_what_is_graded_again(corpus, tmp_path):
+    """--student grades only the named student again, --regrade everyone, with the same grades; an unknown
+    student is refused. (A judge that changes is tests/test_term.py's; the fingerprint, test_term_parts.py's.)"""
+    submitted = build(tmp_path, SMALL)
+    out = tmp_path / "out"
+    assert grade(submitted, out, "--jobs", "2").returncode == 0
+    again = grade(submitted, out, "--student", SMALL[0])
+    assert again.returncode == 0 and "grading 1 notebook(s) (1 --student); reusing 2 stored result(s)" in again.stdout
+    assert "student_id" in again.stdout and "score" in again.stdout  # the summary's column headers
+    everything = grade(submitted, out, "--regrade", "--jobs", "2")
+    assert f"grading {len(SMALL)} notebook(s) ({len(SMALL)} --regrade)" in everything.stdout
+    assert read_csv(out / "grades.csv") == corpus_rows(corpus, SMALL)
+    refused = grade(submitted, out, "--student", "nobody")
+    assert refused.returncode == 2 and "no submissions from nobody" in refused.stderr
 
 
 def test_a_zip_and_a_flat_lms_folder_grade_like_submitted(corpus, tmp_path):

@@ -1,64 +1,138 @@
 """Put ``course grade``'s scores into nbgrader's gradebook, so Formgrader and exports show them.
 
 Only ``auto_score`` is written, which is what ``nbgrader autograde`` writes too; a manual score or
-comment an instructor gave in Formgrader is never touched. An assignment the gradebook does not
-know yet (never generated on this machine) is added from the source notebook's grade cells.
+comment an instructor gave in Formgrader is never touched, so it survives every re-grade. A
+manually graded answer cell keeps nbgrader's "needs manual grade" flag until it has a score.
+
+An assignment is registered exactly as ``nbgrader generate_assignment`` registers it (grade,
+solution, task and source cells, with nbgrader's checksums), because that is what it is: stock
+``generate_assignment`` is run on the source notebook in a scratch course directory with a
+scratch gradebook, and its cells are copied over. Registering only the grade cells, as this module
+once did, made the next ``nbgrader generate_assignment --force`` refuse with "Cannot add or remove
+cells ... because there are submissions" and leave ``release/`` deleted. Only the assignment a
+student submitted is registered and given a submission: the other language gets no entry.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
 import warnings
+from contextlib import contextmanager
+from datetime import datetime
 from pathlib import Path
 
 from nbgrader.api import Gradebook, MissingEntry
 
-from .notebook import TestCell
+from ..paths import REPO
 from .results import Row
 
 COURSE_ID = "pytorch-from-zero"
 
 
-def record(db_path: Path, assignment: str, notebook: str, cells: list[TestCell], rows: list[Row]) -> None:
+@contextmanager
+def opened(db_path: Path):
+    """nbgrader's Gradebook on ``db_path``, quiet about SQLAlchemy's autoflush notes.
+
+    A new gradebook is created by running ``alembic`` from PATH: this Python's ``bin/`` goes first,
+    so it works from ``.venv/bin/python`` without an activated venv.
+    """
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Gradebook(f"sqlite:///{db_path}", course_id=COURSE_ID) as gradebook:
+            yield gradebook
+
+
+def record(db_path: Path, assignment: str, notebook: str, rows: list[Row], timestamp: datetime | None = None) -> None:
     """Write one graded notebook's scores (rows of one student) into the gradebook at ``db_path``."""
     graded = [row for row in rows if row.grade_id]
     if not graded:
         return
     student = graded[0].student_id
-    with warnings.catch_warnings(), Gradebook(f"sqlite:///{db_path}", course_id=COURSE_ID) as gradebook:
-        warnings.simplefilter("ignore")  # SQLAlchemy's autoflush notes from inside nbgrader.api
-        _ensure_assignment(gradebook, assignment, notebook, cells)
+    register(db_path, assignment, notebook, {row.grade_id for row in graded})
+    with opened(db_path) as gradebook:
         gradebook.update_or_create_student(student)
         try:
-            gradebook.find_submission(assignment, student)
+            submission = gradebook.find_submission(assignment, student)
         except MissingEntry:
-            gradebook.add_submission(assignment, student)
+            submission = gradebook.add_submission(assignment, student)
+        if timestamp is not None:
+            submission.timestamp = timestamp
         for row in graded:
-            grade = gradebook.find_grade(row.grade_id, notebook, assignment, student)
+            try:
+                grade = gradebook.find_grade(row.grade_id, notebook, assignment, student)
+            except MissingEntry:  # a cell added to the lesson after this submission was first recorded
+                print(f"warning: the gradebook's submission of {student} for {assignment} has no cell "
+                      f"{row.grade_id!r}; its score is only in grades.csv", file=sys.stderr)
+                continue
             grade.auto_score = row.score
+            if grade.manual_score is None:
+                grade.needs_manual_grade = False
         gradebook.db.commit()
 
 
-def _ensure_assignment(gradebook: Gradebook, assignment: str, notebook: str, cells: list[TestCell]) -> None:
-    try:
-        known = gradebook.find_notebook(notebook, assignment)
-        if {cell.name for cell in known.grade_cells} >= {cell.grade_id for cell in cells}:
-            return
-    except MissingEntry:
-        pass
-    gradebook.update_or_create_assignment(assignment)
-    gradebook.update_or_create_notebook(notebook, assignment)
-    for cell in cells:
-        gradebook.update_or_create_grade_cell(cell.grade_id, notebook, assignment, max_score=cell.points,
-                                              cell_type="code")
+def register(db_path: Path, assignment: str, notebook: str, grade_ids: set[str] = frozenset()) -> None:
+    """Make the gradebook know ``assignment``'s notebook, with the grade cells ``grade_ids`` at least, as
+    ``generate_assignment`` records it (see module doc)."""
+    with opened(db_path) as gradebook:
+        try:
+            known = gradebook.find_notebook(notebook, assignment)
+            if known.source_cells and {cell.name for cell in known.grade_cells} >= set(grade_ids):
+                return  # registered by generate_assignment (or by us, the same way)
+        except MissingEntry:
+            pass
+    cells = stock_cells(assignment, notebook)
+    with opened(db_path) as gradebook:
+        gradebook.update_or_create_assignment(assignment)
+        try:
+            gradebook.find_notebook(notebook, assignment)
+        except MissingEntry:
+            gradebook.add_notebook(notebook, assignment, kernelspec=cells["kernelspec"])
+        for kind in ("grade", "solution", "task", "source"):
+            update = getattr(gradebook, f"update_or_create_{kind}_cell")
+            for name, info in cells[kind].items():
+                update(name, notebook, assignment, **info)
+
+
+def stock_cells(assignment: str, notebook: str) -> dict:
+    """The cells stock ``generate_assignment`` records for one notebook, read back from a scratch gradebook."""
+    with tempfile.TemporaryDirectory(prefix="course-register-") as scratch:
+        course = Path(scratch)
+        shutil.copy(REPO / "nbgrader_config.py", course)
+        shutil.copytree(REPO / "source" / assignment, course / "source" / assignment)
+        from ..build import nbgrader_environment
+
+        result = subprocess.run([sys.executable, "-m", "nbgrader", "generate_assignment", assignment, "--force",
+                                 f"--db=sqlite:///{course / 'scratch.db'}"], cwd=course,
+                                env=nbgrader_environment(), capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"nbgrader generate_assignment {assignment} failed:\n{result.stdout}{result.stderr}")
+        with opened(course / "scratch.db") as gradebook:
+            found = gradebook.find_notebook(notebook, assignment)
+            return {
+                "kernelspec": found.kernelspec,
+                "grade": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in found.grade_cells},
+                "solution": {c.name: {} for c in found.solution_cells},
+                "task": {c.name: {"max_score": c.max_score, "cell_type": c.cell_type} for c in found.task_cells},
+                "source": {c.name: {"cell_type": c.cell_type, "locked": c.locked, "source": c.source,
+                                    "checksum": c.checksum} for c in found.source_cells},
+            }
 
 
 def scores(db_path: Path) -> dict[tuple[str, str, str, str], float]:
-    """Every auto score in the gradebook, by (student, assignment, notebook, grade id): for checking."""
+    """Every auto score in the gradebook, by (student, assignment, notebook, grade id), for automatically graded cells."""
     found = {}
-    with Gradebook(f"sqlite:///{db_path}", course_id=COURSE_ID) as gradebook:
+    with opened(db_path) as gradebook:
         for assignment in gradebook.assignments:
             for submission in assignment.submissions:
                 for notebook in submission.notebooks:
                     for grade in notebook.grades:
-                        found[(submission.student.id, assignment.name, notebook.name, grade.name)] = grade.auto_score
+                        if grade.auto_score is not None:
+                            found[(submission.student.id, assignment.name, notebook.name, grade.name)] = grade.auto_score
     return found

@@ -51,6 +51,10 @@ def find_jobs(submitted: Path, source: Path, unpack_to: Path) -> list[Job]:
             raise SubmissionsError(f"{submitted} is a file but not a zip archive")
         submitted = unzip(submitted, unpack_to)
     lessons = {folder.name: sorted(p.stem for p in folder.glob("*.ipynb")) for folder in source.iterdir() if folder.is_dir()}
+    if any((submitted / name).is_dir() for name in lessons):
+        raise SubmissionsError(f"{submitted} holds assignment folders, so it is one student's folder: grade the class "
+                               f"folder and name the student: python -m course grade {submitted.parent} "
+                               f"--student {submitted.name}")
     flat = sorted(submitted.glob("*.ipynb"))
     jobs = flat_jobs(flat, source, lessons) if flat else nbgrader_jobs(submitted, lessons)
     return sorted(jobs, key=lambda job: (job.student_id, job.assignment, job.notebook))
