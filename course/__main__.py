@@ -3,13 +3,13 @@
 import argparse
 import sys
 
-from . import bench, build, check, data, grade, lab
+from . import bench, build, check, data, grade, hub, lab
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m course", description=__import__("course").__doc__.split("\n\n")[0])
     verbs = root.add_subparsers(title="verbs", required=True, metavar="VERB")
-    for module in (data, build, check, lab, grade, bench):
+    for module in (data, build, check, lab, grade, hub, bench):
         module.register(verbs)
     return root
 
