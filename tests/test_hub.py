@@ -30,6 +30,7 @@ from pathlib import Path
 import pytest
 from traitlets.config import Config
 
+from course.build import nbgrader_environment
 from course.grade.gradebook import scores
 from course.hub import accounts, config, service, tools
 from course.hub.exchange import grader_group
@@ -250,7 +251,7 @@ class Hub:
     def start_servers(self, users: list[str]) -> None:
         for user in users:
             status, reply = self.hub("POST", f"/users/{user}/server")
-            assert status in (201, 202), reply
+            assert status in (201, 202) or "is already running" in str(reply), reply
         deadline, waiting = time.monotonic() + SECONDS, set(users)
         while waiting and time.monotonic() < deadline:
             for user in sorted(waiting):
@@ -418,7 +419,8 @@ for action, target in [("list", {str(inbound)!r}), ("open", {str(b_submission / 
         status, reply = hub.as_user(INSTRUCTOR, "POST", f"/formgrader/api/assignment/{assignment}/collect")
         assert status == 200 and reply["success"], reply
     graded = subprocess.run(
-        ["runuser", "-u", INSTRUCTOR, "--", "env", f"HOME=/home/{INSTRUCTOR}", sys.executable, "-m", "course",
+        ["runuser", "-u", INSTRUCTOR, "--", "env", f"HOME=/home/{INSTRUCTOR}", f"PATH={nbgrader_environment()['PATH']}",
+         sys.executable, "-m", "course",
          "grade", "submitted", "--out", "graded", "--gradebook", "gradebook.db", "--jobs", "2", "--timeout", "120"],
         cwd=course_dir, capture_output=True, text=True, timeout=SECONDS)
     assert graded.returncode == 0, graded.stdout + graded.stderr
@@ -449,7 +451,8 @@ for action, target in [("list", {str(inbound)!r}), ("open", {str(b_submission / 
     shutil.copytree(course_dir / "submitted", offline / "submitted")
     result = subprocess.run([sys.executable, "-m", "course", "grade", str(offline / "submitted"), "--out",
                              str(offline / "graded"), "--gradebook", str(offline / "gradebook.db"), "--jobs", "2",
-                             "--timeout", "120"], cwd=REPO, capture_output=True, text=True, timeout=SECONDS)
+                             "--timeout", "120"], cwd=REPO, env=nbgrader_environment(), capture_output=True,
+                            text=True, timeout=SECONDS)
     assert result.returncode == 0, result.stdout + result.stderr
     hub_rows = list(csv.DictReader((course_dir / "graded" / "grades.csv").open(encoding="utf-8")))
     assert hub_rows == list(csv.DictReader((offline / "graded" / "grades.csv").open(encoding="utf-8")))

@@ -101,19 +101,25 @@ def stop(state: Path, timeout: float = 90) -> list[int]:
 
 def server_pids(state: Path) -> list[int]:
     """Pids of users' servers the hub's database still records."""
+    return list(server_pids_by_user(state).values())
+
+
+def server_pids_by_user(state: Path) -> dict[str, int]:
+    """{user: pid of their server} from the hub's database (LocalProcessSpawner keeps the pid there)."""
     db = state / "hub" / "jupyterhub.sqlite"
     if not db.is_file():
-        return []
+        return {}
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True) as connection:
-        states = [row[0] for row in connection.execute("SELECT state FROM spawners WHERE state IS NOT NULL")]
-    pids = []
-    for text in states:
+        rows = connection.execute("SELECT users.name, spawners.state FROM spawners JOIN users "
+                                  "ON spawners.user_id = users.id WHERE spawners.state IS NOT NULL").fetchall()
+    pids = {}
+    for user, text in rows:
         try:
             pid = json.loads(text).get("pid")
         except (TypeError, ValueError, AttributeError):
             continue
         if pid:
-            pids.append(int(pid))
+            pids[user] = int(pid)
     return pids
 
 
