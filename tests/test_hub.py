@@ -128,8 +128,10 @@ def test_students_lab_has_student_tools_only_and_no_news_prompt(tmp_path):
     assert {"@jupyter/nbgrader:create-assignment", "@jupyter/nbgrader:formgrader", "@jupyter/nbgrader:course-list",
             "@jupyterlab/apputils-extension:announcements"} == set(student)
     assert set(teacher) == {"@jupyterlab/apputils-extension:announcements"}
-    assert read("student", "jupyter_server_config.json")["ServerApp"]["jpserver_extensions"] == {
-        "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False}
+    assert read("student", "jupyter_server_config.json")["ServerApp"] == {"jpserver_extensions": {
+        "nbgrader.server_extensions.formgrader": False, "nbgrader.server_extensions.course_list": False}}
+    teacher_server = read("teacher", "jupyter_server_config.json")["ServerApp"]
+    assert teacher_server["tornado_settings"]["headers"] == {"Content-Security-Policy": "frame-ancestors 'self'"}
 
 
 @pytest.mark.slow
