@@ -28,6 +28,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from nbgrader.api import Gradebook
 from traitlets.config import Config
 
 from course.build import nbgrader_environment
@@ -117,6 +118,22 @@ def test_hub_policy_local_users_own_processes_loopback_and_nbgrader_groups(tmp_p
                    for scope in role["scopes"]), "no group of users may reach other users' servers"
     assert roles["formgrade-dl"]["groups"] == ["formgrade-dl"]
     assert c.JupyterHub.services == [{"name": config.SERVICE, "api_token": "not-a-real-token"}]
+
+
+def test_a_teachers_local_config_is_read_after_the_course_policy(tmp_path, monkeypatch):
+    (tmp_path / "hub").mkdir()
+    (tmp_path / "hub" / "api_token").write_text("x")
+    settings = tmp_path / "hub" / "settings.json"
+    settings.write_text(json.dumps(settings_for(tmp_path)))
+    monkeypatch.setenv("COURSE_HUB_SETTINGS", str(settings))
+    loaded, namespace = [], {"c": Config()}
+    namespace["load_subconfig"] = loaded.append
+    code = compile(service.CONFIG_FILE.read_text(), str(service.CONFIG_FILE), "exec")
+    exec(code, dict(namespace))
+    assert loaded == [] and namespace["c"].JupyterHub.authenticator_class == "pam"
+    (tmp_path / "hub" / "local_config.py").write_text("c.JupyterHub.authenticator_class = 'generic-oauth'\n")
+    exec(code, dict(namespace))
+    assert loaded == [str(tmp_path / "hub" / "local_config.py")]
 
 
 def test_students_lab_has_student_tools_only_and_no_news_prompt(tmp_path):
@@ -365,6 +382,9 @@ def answered(notebook: dict, source: str) -> dict:
 @pytest.mark.hub
 def test_a_class_from_roster_to_returned_feedback(hub, tmp_path):
     course_dir = hub.state / "courses" / COURSE
+    with Gradebook(f"sqlite:///{course_dir / 'gradebook.db'}", course_id=COURSE) as gradebook:
+        assert {(s.id, s.first_name, s.last_name) for s in gradebook.students} == {
+            (STUDENT_A, "Alice", "Able"), (STUDENT_B, "Bob", "Baker"), (STUDENT_C, "陈晨", "")}
     hub.start_servers(CLASS)
 
     # 1. The instructor generates and releases lesson 1 in both languages, from Formgrader in their own Lab.

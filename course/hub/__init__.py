@@ -34,8 +34,8 @@ def register(subparsers) -> None:
     parser.add_argument("--state", type=Path, default=Path(os.environ.get(STATE_VARIABLE) or DEFAULT_STATE),
                         help=f"where the hub keeps its database, exchange and course directories "
                              f"(default ${STATE_VARIABLE} or {DEFAULT_STATE})")
-    parser.add_argument("--ip", default="127.0.0.1", help="address to listen on (default: this machine only)")
-    parser.add_argument("--port", type=int, default=8000, help="port to serve on (default 8000)")
+    parser.add_argument("--ip", help="address to listen on (default: as last time, else 127.0.0.1: this machine only)")
+    parser.add_argument("--port", type=int, help="port to serve on (default: as last time, else 8000)")
     parser.add_argument("--ssl-cert", type=Path, help="TLS certificate (with --ssl-key) for a public address")
     parser.add_argument("--ssl-key", type=Path, help="TLS private key")
     parser.add_argument("--no-start", action="store_true", help="set up accounts and courses, start nothing")
@@ -113,7 +113,10 @@ def set_up(args, state: Path) -> dict:
         token.write_text(secrets.token_hex(32))
     settings_file = hub_dir / "settings.json"
     settings = json.loads(settings_file.read_text()) if settings_file.is_file() else {"courses": {}}
-    settings.update(state=str(state), ip=args.ip, port=args.port, python=sys.executable, proxy=proxy,
+    settings.update({name: value for name, value in (("ip", args.ip), ("port", args.port)) if value is not None})
+    settings.setdefault("ip", "127.0.0.1")
+    settings.setdefault("port", 8000)
+    settings.update(state=str(state), python=sys.executable, proxy=proxy,
                     data_root=str(_data_root()),
                     ssl_cert=str(args.ssl_cert.resolve()) if args.ssl_cert else None,
                     ssl_key=str(args.ssl_key.resolve()) if args.ssl_key else None)
