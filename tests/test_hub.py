@@ -347,6 +347,17 @@ def hub(tmp_path_factory, data_root):
 
 
 @pytest.mark.hub
+def test_a_malformed_roster_stops_course_hub_before_any_account_is_made(tmp_path):
+    if os.geteuid() != 0:
+        pytest.fail("run the hub tests as root")
+    roster = write_roster(tmp_path / "roster.csv", [(f"{PREFIX}-x", "X", "instructor"), (f"{PREFIX}-y", "Y", "pupil")])
+    result = course_hub("--roster", str(roster), "--course", PREFIX, "--state", str(tmp_path / "state"))
+    assert result.returncode == 1
+    assert f"{roster}, line 3: role 'pupil' of {PREFIX}-y must be one of student, grader, instructor" in result.stderr
+    assert not accounts.exists(f"{PREFIX}-x") and not (tmp_path / "state").exists()
+
+
+@pytest.mark.hub
 def test_the_hub_runs_real_services_on_loopback_only(hub):
     assert hub.hub("GET", "/")[0] == 200
     log = (hub.state / "hub" / "jupyterhub.log").read_text()

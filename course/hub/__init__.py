@@ -102,6 +102,10 @@ def set_up(args, state: Path) -> dict:
         raise SetupError("give both --ssl-cert and --ssl-key, or neither")
     if not exchange_safe_id(args.course):
         raise SetupError(f"course id {args.course!r}: use lower-case letters, digits and '-', at most 20 characters")
+    try:
+        members = read_roster(args.roster) if args.roster else []
+    except RosterError as problem:
+        raise SetupError(str(problem)) from None  # before anything is made
     hub_dir, config_dir, root = state / "hub", state / "etc" / "jupyter", state / "exchange"
     for folder, mode in ((state, 0o755), (hub_dir, 0o700), (config_dir, 0o755), (state / "courses", 0o755)):
         folder.mkdir(parents=True, exist_ok=True)
@@ -123,11 +127,7 @@ def set_up(args, state: Path) -> dict:
     settings.setdefault("hub_port", free_port())
     settings.setdefault("proxy_api_port", free_port())
 
-    if args.roster:
-        try:
-            members = read_roster(args.roster)
-        except RosterError as problem:
-            raise SetupError(str(problem)) from None
+    if members:
         others = {m["student_id"]: course for course, entry in settings["courses"].items() if course != args.course
                   for m in entry["members"] if m["role"] != "student"}
         for member in members:
