@@ -306,7 +306,7 @@ def processes_of(users: list[str]) -> list[str]:
             fields = dict(line.split(":", 1) for line in status.read_text().splitlines() if ":" in line)
         except OSError:
             continue
-        if int(fields["Uid"].split()[0]) in uids:
+        if int(fields["Uid"].split()[0]) in uids and not fields["State"].strip().startswith("Z"):
             found.append(f"{status.parent.name} {fields['Name'].strip()}")
     return found
 
@@ -371,6 +371,14 @@ def test_the_hub_runs_real_services_on_loopback_only(hub):
     assert set(passwords) == set(EVERYONE)
     assert oct((hub.state / "hub" / "passwords.csv").stat().st_mode & 0o777) == "0o600"
     assert not any(password in log or password in hub.output for password in passwords.values())
+
+
+def running(pid: int) -> bool:
+    """Whether ``pid`` is a live process (a zombie waiting for a container's init to reap it is not)."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
 
 
 def hub_pid(hub) -> int:
@@ -575,5 +583,5 @@ def test_stop_ends_every_process_and_keeps_every_file(hub):
     stopped = course_hub("--stop", "--state", str(hub.state))
     assert stopped.returncode == 0, stopped.stdout + stopped.stderr
     assert processes_of(EVERYONE) == []
-    assert not Path(f"/proc/{hub_pid(hub)}").exists() and not Path(f"/proc/{proxy}").exists()
+    assert not running(hub_pid(hub)) and not running(proxy)
     assert notebook.is_file() and (hub.state / "courses" / COURSE / "gradebook.db").is_file()
