@@ -5,6 +5,8 @@
 #       set up if needed, prepare data and notebooks, start JupyterLab
 #   make test
 #       set up if needed, prepare data, run the whole test suite
+#   make hub roster=roster.csv [course=ID] [ip=0.0.0.0] [port=8000]   (as root; `make hub stop=1` ends it)
+#       JupyterHub for a class on this server: accounts from the roster, nbgrader exchange, Formgrader
 
 PYTHON ?= python3
 VENV ?= .venv
@@ -17,7 +19,7 @@ export COURSE_DATA_MIRROR ?= $(wildcard $(abspath ../shared/data))
 # nbgrader runs `alembic` from PATH to create a gradebook: the venv's bin/ must come first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup run test build check data browser sandbox
+.PHONY: setup run test build check data browser sandbox hub hub-setup
 
 setup: $(VENV)/.installed
 
@@ -30,7 +32,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: setup
 	$(PY) -m course lab --lang $(lang) $(if $(headless),--headless) $(if $(ip),--ip $(ip))
 
-test: setup data browser sandbox
+test: setup data browser sandbox hub-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The browser tests (pytest -m browser) drive Chromium. As root on Debian/Ubuntu, install it from
@@ -55,6 +57,27 @@ sandbox:
 	    echo "note: course grade and its tests need bubblewrap (apt install bubblewrap); see README"; \
 	  fi; \
 	fi
+
+# JupyterHub's proxy is configurable-http-proxy, a Node.js program from npm. As root, install the pinned
+# version when it is missing (and `acl`, with which the hub lets its users pass through a folder
+# such as /root that holds this venv's Python); elsewhere say what the hub tests need.
+CHP_VERSION := 5.3.0
+hub-setup:
+	@if ! command -v configurable-http-proxy >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v npm >/dev/null; then \
+	    echo "Installing configurable-http-proxy $(CHP_VERSION) from npm for the hub"; \
+	    npm install --global --no-audit --no-fund --loglevel=error configurable-http-proxy@$(CHP_VERSION); \
+	  else \
+	    echo "note: python -m course hub and its tests need configurable-http-proxy (npm install -g configurable-http-proxy) and root; see README"; \
+	  fi; \
+	fi
+	@if ! command -v setfacl >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	  echo "Installing acl from Debian's packages for the hub"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq acl >/dev/null; \
+	fi
+
+hub: setup data hub-setup
+	$(PY) -m course hub $(if $(stop),--stop,$(if $(roster),--roster $(roster)) $(if $(course),--course $(course)) $(if $(ip),--ip $(ip)) $(if $(port),--port $(port)))
 
 data: setup
 	$(PY) -m course data

@@ -19,6 +19,7 @@ from helper.data import configured_data_root
 from helper.i18n import LANGUAGES
 
 from . import build, data
+from .hub import tools
 from .lessons import all_lessons
 from .paths import RELEASE, REPO, WORKSPACE
 
@@ -81,7 +82,11 @@ def start_lab(folder: Path, args) -> int:
     """Run ``jupyter lab`` on ``folder`` until it is stopped (Ctrl-C).
 
     The server starts in the course directory (``--course-dir``), so that nbgrader's Lab
-    extensions (Validate, Assignment List, Formgrader) read its ``nbgrader_config.py``.
+    extensions (Validate, Assignment List, Formgrader) read its ``nbgrader_config.py``. A student's
+    Lab shows a student's tools only (no Formgrader, Create Assignment or Course List) and no Lab
+    shows JupyterLab's news prompt: :mod:`course.hub.tools` writes those settings, the same for
+    ``make run`` as for the hub, into ``build/jupyter-config/<role>/``, which goes first on
+    ``JUPYTER_CONFIG_PATH`` (the user's own ``~/.jupyter`` is never touched).
     """
     extra = [a for a in args.jupyter_args if a != "--"]
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
@@ -90,8 +95,12 @@ def start_lab(folder: Path, args) -> int:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:
         command.append("--allow-root")  # containers, Colab-like hosts and CI run as root
+    env = build.nbgrader_environment()
+    role_config = REPO / "build" / "jupyter-config" / ("instructor" if args.instructor else "student")
+    tools.write_lab_config(role_config, teacher=args.instructor)
+    env["JUPYTER_CONFIG_PATH"] = os.pathsep.join(filter(None, [str(role_config), env.get("JUPYTER_CONFIG_PATH")]))
     print(f"Starting JupyterLab on {folder} (stop it with Ctrl-C)")
     try:
-        return subprocess.call(command, cwd=args.course_dir, env=build.nbgrader_environment())
+        return subprocess.call(command, cwd=args.course_dir, env=env)
     except KeyboardInterrupt:
         return 0
