@@ -6,7 +6,7 @@ settings, then starts JupyterHub (PAM log-in, each user's JupyterLab as their ow
 configurable-http-proxy in front) on 127.0.0.1. ``--stop`` ends it and everything it started.
 See README, "A class on one server". Modules: ``roster``, ``accounts``, ``courses``,
 ``exchange``, ``tools`` (who sees which Lab tools), ``config`` (JupyterHub's), ``service``
-(start, stop), ``feedback`` (course grade's pages into nbgrader's feedback release).
+(start, stop).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def register(subparsers) -> None:
                                    "nbgrader exchange, Formgrader for graders", description=__doc__.split("\n\n")[0])
     parser.add_argument("--roster", type=Path, help="roster.csv with columns student_id,name,role "
                         "(role: student, grader or instructor); adds or updates that course")
-    parser.add_argument("--course", default=DEFAULT_COURSE, help=f"the course id of --roster or --feedback "
+    parser.add_argument("--course", default=DEFAULT_COURSE, help=f"the course id of --roster "
                         f"(default {DEFAULT_COURSE}); give each course on one hub its own")
     parser.add_argument("--state", type=Path, default=Path(os.environ.get(STATE_VARIABLE) or DEFAULT_STATE),
                         help=f"where the hub keeps its database, exchange and course directories "
@@ -40,9 +40,6 @@ def register(subparsers) -> None:
     parser.add_argument("--ssl-key", type=Path, help="TLS private key")
     parser.add_argument("--no-start", action="store_true", help="set up accounts and courses, start nothing")
     parser.add_argument("--stop", action="store_true", help="stop the hub and every process it started")
-    parser.add_argument("--feedback", type=Path, metavar="GRADED",
-                        help="put `course grade`'s feedback pages (GRADED/feedback) where `nbgrader "
-                             "release_feedback` releases them, in the course directory of --course")
     parser.set_defaults(run=main)
 
 
@@ -51,8 +48,6 @@ def main(args) -> int:
 
     os.environ["PATH"] = os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")])
     state = args.state.resolve()
-    if args.feedback:
-        return release_feedback_layout(args.feedback.resolve(), state, args.course)
     if args.stop:
         if service.running_pid(state) is None and not service.server_pids(state) and not service.proxy_pids(state):
             print(f"no hub is running from {state}")
@@ -199,17 +194,6 @@ def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
-
-
-def release_feedback_layout(graded: Path, state: Path, course_id: str) -> int:
-    from . import courses, feedback
-
-    staged, problems = feedback.stage(graded, courses.course_dir(state, course_id))
-    for problem in problems:
-        print(f"skipped {problem}", file=sys.stderr)
-    print(f"{len(staged)} feedback page(s) ready: release them with `nbgrader release_feedback ASSIGNMENT` "
-          "in the course directory, or Formgrader's release button")
-    return 1 if problems else 0
 
 
 def _data_root() -> Path:
