@@ -6,6 +6,7 @@ The whole term, end to end with the real nbgrader commands, is ``tests/test_term
 
 from __future__ import annotations
 
+import os
 import shutil
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -76,15 +77,26 @@ def test_the_grading_fingerprint_follows_the_files_that_judge_an_exercise(tmp_pa
         return results.grading_fingerprint("softmax", root), results.grading_fingerprint("network", root)
 
     softmax, network = both()
-    with open(root / "autograder" / "exercises" / "softmax.py", "a", encoding="utf-8") as judge:
+    with open(root / "autograder" / "exercises" / "softmax" / "judge.py", "a", encoding="utf-8") as judge:
         judge.write("\n# a fixed judge\n")
     changed_softmax, same_network = both()
     assert changed_softmax != softmax and same_network == network
-    with open(root / "helper" / "checks" / "core.py", "a", encoding="utf-8") as shared:
+    (root / "autograder" / "exercises" / "softmax" / "messages.en.toml").write_text('small = "a new sentence"\n')
+    assert both()[0] != changed_softmax  # what the student reads is part of the verdict
+    changed_softmax = both()[0]
+    (root / "autograder" / "exercises" / "softmax" / "samples" / "wrong_new.py").write_text("# a new sample\n")
+    assert both() == (changed_softmax, same_network)  # samples judge nothing
+    with open(root / "autograder" / "judging.py", "a", encoding="utf-8") as shared:
         shared.write("\n# shared by every exercise\n")
     assert all(new != old for new, old in zip(both(), (changed_softmax, same_network)))
     (root / "course" / "grade" / "feedback.py").write_text("# how feedback looks judges nothing\n", encoding="utf-8")
     assert both() == both()
+    before = both()
+    os.environ["COURSE_SEED"] = "12345"  # another seed draws other hidden inputs
+    try:
+        assert all(new != old for new, old in zip(both(), before))
+    finally:
+        del os.environ["COURSE_SEED"]
     results.grading_fingerprint.cache_clear()
 
 
