@@ -21,12 +21,16 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from pathlib import Path
 
+from helper.i18n import add_catalogue
+
 from .. import config, exports
 from ..paths import REPO, SOURCE
 from . import feedback, gradebook, results, sandbox
 from .grader import grade, lesson_cells
 from .judge import Limits
 from .submissions import SubmissionsError, find_jobs
+
+add_catalogue(Path(__file__).parent)  # course grade's own sentences: messages.<lang>.toml beside this file
 
 CHECKPOINT_VARIABLE = "COURSE_GRADE_CHECKPOINT"
 """For tests: a FIFO path. After each saved notebook the run writes its name there, then waits to open

@@ -22,18 +22,9 @@ import os
 import shutil
 from pathlib import Path
 
-from .results import Row
+from helper.i18n import message
 
-TEXT = {
-    "en": {"title": "Feedback", "exercise": "Exercise", "test": "Test", "score": "Score", "status": "Status",
-           "why": "Details", "total": "Total", "answers": "Your graded answers", "ok": "passed", "failed": "failed",
-           "error": "error", "timeout": "too slow", "missing": "missing", "tampered": "test cell changed",
-           "invalid": "not readable", "manual": "Written answers are graded by hand; their points come later."},
-    "zh": {"title": "评分反馈", "exercise": "练习", "test": "测试", "score": "得分", "status": "状态",
-           "why": "说明", "total": "总分", "answers": "参与评分的答案", "ok": "通过", "failed": "未通过",
-           "error": "出错", "timeout": "超时", "missing": "缺失", "tampered": "测试单元格被修改",
-           "invalid": "无法读取", "manual": "文字回答由老师人工评分，分数稍后给出。"},
-}
+from .results import Row
 
 STYLE = """body{font-family:system-ui,"Noto Sans CJK SC","Microsoft YaHei",sans-serif;max-width:60rem;margin:2rem auto;
 color:#222}table{border-collapse:collapse;width:100%}td,th{border-bottom:1px solid #ddd;padding:.4rem;text-align:left;
@@ -55,26 +46,30 @@ def write(path: Path, rows: list[Row], answers: dict[str, str], exercises: dict[
     instructor's machine whose paths must not reach the student.
     """
     first = rows[0]
-    text = TEXT[language_of(first.assignment)]
+    language = language_of(first.assignment)
+
+    def text(key: str) -> str:
+        return message(f"feedback_{key}", language)
+
     exercises = exercises or {}
     clean = lambda value: _redact(str(value), private)  # noqa: E731
     score, total = sum(r.score for r in rows), sum(r.max_score for r in rows)
-    lines = [f"<!doctype html><meta charset='utf-8'><title>{_e(text['title'])}: {_e(first.notebook)}</title>",
+    lines = [f"<!doctype html><meta charset='utf-8'><title>{_e(text('title'))}: {_e(first.notebook)}</title>",
              f"<style>{STYLE}</style>",
-             f"<h1>{_e(text['title'])}: {_e(first.assignment)} / {_e(first.notebook)}</h1>",
-             f"<p>{_e(first.student_id)} · {_e(text['total'])}: <b>{score:g} / {total:g}</b></p>",
-             f"<table><tr><th>{text['exercise']}</th><th>{text['test']}</th><th>{text['score']}</th>"
-             f"<th>{text['status']}</th><th>{text['why']}</th></tr>"]
+             f"<h1>{_e(text('title'))}: {_e(first.assignment)} / {_e(first.notebook)}</h1>",
+             f"<p>{_e(first.student_id)} · {_e(text('total'))}: <b>{score:g} / {total:g}</b></p>",
+             f"<table><tr><th>{text('exercise')}</th><th>{text('test')}</th><th>{text('score')}</th>"
+             f"<th>{text('status')}</th><th>{text('why')}</th></tr>"]
     for row in rows:
         css = "ok" if row.status == "ok" else "bad"
         lines.append(f"<tr><td>{_e(exercises.get(row.grade_id, ''))}</td><td>{_e(row.grade_id)}</td>"
                      f"<td>{row.score:g} / {row.max_score:g}</td>"
-                     f"<td class='{css}'>{_e(text[row.status])}</td><td>{_e(clean(row.message))}</td></tr>")
+                     f"<td class='{css}'>{_e(text(row.status))}</td><td>{_e(clean(row.message))}</td></tr>")
     lines.append("</table>")
     if manual:
-        lines.append(f"<p>{_e(text['manual'])}</p>")
+        lines.append(f"<p>{_e(text('manual'))}</p>")
     if answers:
-        lines.append(f"<h2>{_e(text['answers'])}</h2>")
+        lines.append(f"<h2>{_e(text('answers'))}</h2>")
         for grade_id, source in answers.items():
             lines.append(f"<h3>{_e(grade_id)}</h3><pre>{_e(clean(source))}</pre>")
     path.parent.mkdir(parents=True, exist_ok=True)

@@ -13,9 +13,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from helper.i18n import add_catalogue, message
-
-add_catalogue(Path(__file__).parent)  # course grade's own sentences (messages.<lang>.toml beside this file)
+from helper.i18n import message
 
 MAX_NOTEBOOK_BYTES = 32 * 2**20
 EXERCISE_CALL = re.compile(r"hidden_tests\(\s*[\"'](\w+)[\"']|from autograder\.exercises\.(\w+) import hidden_tests")
