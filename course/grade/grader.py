@@ -44,16 +44,16 @@ def grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Grad
 
 def _grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Graded:
     if job.problem and not job.notebook:  # an assignment the course does not have
-        return Graded([Row(job.student_id, job.assignment, "", "", 0, 0, "invalid", job.problem)], {}, [])
+        return Graded([Row(job.student_id, job.assignment, "", "", 0, 0, "invalid", str(job.problem))], {}, [])
     if not job.assignment:  # a loose notebook that matches no lesson
-        return Graded([Row(job.student_id, "", job.notebook, "", 0, 0, "invalid", job.problem)], {}, [])
+        return Graded([Row(job.student_id, "", job.notebook, "", 0, 0, "invalid", str(job.problem))], {}, [])
     cells = lesson_cells(job.assignment, job.notebook)
 
     def rows(status: str, message: str) -> list[Row]:
         return [Row(job.student_id, job.assignment, job.notebook, c.grade_id, 0, c.points, status, message) for c in cells]
 
     if job.path is None:
-        return Graded(rows("missing", job.problem), {}, cells)
+        return Graded(rows("missing", str(job.problem)), {}, cells)
     try:
         submitted = nb.graded_cells(nb.read_json(job.path))
     except nb.InvalidNotebook as problem:

@@ -20,6 +20,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from helper.i18n import message
+
 from .notebook import InvalidNotebook, graded_cells, read_json
 
 STUDENT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._@+-]{0,99}$")
@@ -39,22 +41,37 @@ class Job:
     assignment: str
     notebook: str
     path: Path | None
-    problem: str = ""
+    problem: Said | None = None
+    """Why it cannot be graded as it is, told in the notebook's language when its row is written."""
+
+
+@dataclass(frozen=True)
+class Said:
+    """A catalogue message not yet put into words: the language is known only when the row is made."""
+
+    message_id: str
+    fields: tuple = ()
+
+    def __str__(self) -> str:
+        return message(self.message_id, **dict(self.fields))
+
+
+def said(message_id: str, **fields) -> Said:
+    return Said(message_id, tuple(fields.items()))
 
 
 def find_jobs(submitted: Path, source: Path, unpack_to: Path) -> list[Job]:
     """Every notebook to grade under ``submitted`` (a folder or a zip), sorted by student."""
     if not submitted.exists():
-        raise SubmissionsError(f"{submitted} does not exist: pass the submitted/ folder, a zip of it, or a folder of notebooks")
+        raise SubmissionsError(message("submissions_missing", path=submitted))
     if submitted.is_file():
         if not zipfile.is_zipfile(submitted):
-            raise SubmissionsError(f"{submitted} is a file but not a zip archive")
+            raise SubmissionsError(message("submissions_not_zip", path=submitted))
         submitted = unzip(submitted, unpack_to)
     lessons = {folder.name: sorted(p.stem for p in folder.glob("*.ipynb")) for folder in source.iterdir() if folder.is_dir()}
     if any((submitted / name).is_dir() for name in lessons):
-        raise SubmissionsError(f"{submitted} holds assignment folders, so it is one student's folder: grade the class "
-                               f"folder and name the student: python -m course grade {submitted.parent} "
-                               f"--student {submitted.name}")
+        raise SubmissionsError(message("submissions_one_student", path=submitted, parent=submitted.parent,
+                                       student=submitted.name))
     flat = sorted(submitted.glob("*.ipynb"))
     jobs = flat_jobs(flat, source, lessons) if flat else nbgrader_jobs(submitted, lessons)
     return sorted(jobs, key=lambda job: (job.student_id, job.assignment, job.notebook))
@@ -68,15 +85,14 @@ def nbgrader_jobs(submitted: Path, lessons: dict[str, list[str]]) -> list[Job]:
         for folder in sorted(p for p in student.iterdir() if p.is_dir() and not p.name.startswith(".")):
             if folder.name not in lessons:
                 jobs.append(Job(student.name, folder.name, "", None,
-                                f"the course has no assignment {folder.name!r} (known: {', '.join(sorted(lessons))})"))
+                                said("invalid_no_assignment", name=folder.name, known=", ".join(sorted(lessons)))))
                 continue
             for notebook in lessons[folder.name]:
                 path = folder / f"{notebook}.ipynb"
                 jobs.append(Job(student.name, folder.name, notebook, path if path.is_file() else None,
-                                "" if path.is_file() else _misnamed(folder, notebook)))
+                                None if path.is_file() else _misnamed(folder, notebook)))
     if not jobs:
-        raise SubmissionsError(f"no submissions in {submitted}: expected <student_id>/<assignment>/<notebook>.ipynb "
-                               "or a flat folder of <student_id>.ipynb files")
+        raise SubmissionsError(message("submissions_none", path=submitted))
     return jobs
 
 
@@ -89,7 +105,7 @@ def flat_jobs(paths: list[Path], source: Path, lessons: dict[str, list[str]]) ->
         try:
             assignment, notebook = identify(path, source, lessons)
         except InvalidNotebook as problem:
-            jobs.append(Job(student, "", path.stem, path, f"cannot tell which lesson this is: {problem}"))
+            jobs.append(Job(student, "", path.stem, path, said("invalid_which_lesson", problem=problem)))
             continue
         jobs.append(Job(student, assignment, notebook, path))
     return jobs
@@ -108,14 +124,15 @@ def identify(path: Path, source: Path, lessons: dict[str, list[str]]) -> tuple[s
             if same_language and len(shared) >= max(1, len(reference.cells) // 2):
                 matches.append((len(shared), assignment, notebook))
     if not matches:
-        raise InvalidNotebook("its cells match no lesson of this course")
+        raise InvalidNotebook("invalid_no_lesson")
     return max(matches)[1:]
 
 
-def _misnamed(folder: Path, notebook: str) -> str:
+def _misnamed(folder: Path, notebook: str) -> Said:
     others = sorted(p.name for p in folder.iterdir() if p.is_file())
-    found = f"; found {', '.join(others[:5])}" if others else ""
-    return f"no {notebook}.ipynb in the submission{found}: submit the notebook under its released name"
+    if others:
+        return said("missing_misnamed", notebook=notebook, found=", ".join(others[:5]))
+    return said("missing_notebook", notebook=notebook)
 
 
 def unzip(archive: Path, target: Path) -> Path:
@@ -123,13 +140,13 @@ def unzip(archive: Path, target: Path) -> Path:
     with zipfile.ZipFile(archive) as zipped:
         members = zipped.infolist()
         if len(members) > MAX_ZIP_MEMBERS or sum(m.file_size for m in members) > MAX_UNZIPPED_BYTES:
-            raise SubmissionsError(f"{archive} unpacks to more than {MAX_UNZIPPED_BYTES // 2**30} GiB or "
-                                   f"{MAX_ZIP_MEMBERS} files; unpack it yourself and pass the folder")
+            raise SubmissionsError(message("submissions_zip_bomb", path=archive, gib=MAX_UNZIPPED_BYTES // 2**30,
+                                           files=MAX_ZIP_MEMBERS))
         root = target.resolve()
         for member in members:
             destination = (root / member.filename).resolve()
             if not destination.is_relative_to(root) or member.filename.startswith("/"):
-                raise SubmissionsError(f"{archive} contains {member.filename!r}, a path outside the archive")
+                raise SubmissionsError(message("submissions_zip_escape", path=archive, member=member.filename))
         if root.exists():
             shutil.rmtree(root)
         zipped.extractall(root)
