@@ -505,10 +505,10 @@ def seconds_for_one_epoch(loader):
     scratch_optimizer = torch.optim.SGD(scratch.parameters(), lr=LR, momentum=MOMENTUM)
     start = time.perf_counter()
     train_epoch(scratch, loader, criterion, scratch_optimizer, device)
-    if device.type == "cuda":
-        # [en] GPU work runs asynchronously: wait for it before reading the clock.
-        # [zh] GPU 上的运算是异步执行的：读时钟之前要先等它做完。
-        torch.cuda.synchronize()
+    if device.type != "cpu":
+        # [en] GPU work (CUDA, MPS, XPU) runs asynchronously: wait for it before reading the clock.
+        # [zh] GPU（CUDA、MPS、XPU）上的运算是异步执行的：读时钟之前要先等它做完。
+        torch.accelerator.synchronize()
     return time.perf_counter() - start
 
 

@@ -208,10 +208,10 @@ def one_pass(model, X, y, batch_size):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    if device.type == "cuda":
-        # [en] GPU work runs asynchronously: wait for it to finish before reading the clock.
-        # [zh] GPU 上的运算是异步执行的：读时钟之前要先等它算完。
-        torch.cuda.synchronize()
+    if device.type != "cpu":
+        # [en] GPU work (CUDA, MPS, XPU) runs asynchronously: wait for it to finish before reading the clock.
+        # [zh] GPU（CUDA、MPS、XPU）上的运算是异步执行的：读时钟之前要先等它算完。
+        torch.accelerator.synchronize()
     return time.perf_counter() - start
 
 
