@@ -124,7 +124,7 @@ print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
 # $\begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}$ 得到 2，右上角那块得到 3。它让高和宽都减半，保留了
 # “这附近某处有强烈响应”这一信息，但忘掉了确切的位置。池化层没有权重。
 #
-# **输出大小。** 在没有填充（padding）、步长（stride）为 1 时，$k \times k$ 的卷积核在高度为 $H$ 的图片上能放
+# **输出大小。** 在没有填充（padding）、步幅（stride）为 1 时，$k \times k$ 的卷积核在高度为 $H$ 的图片上能放
 # $H - k + 1$ 个位置；2×2 池化把 $H$ 变成 $\lfloor H / 2 \rfloor$。
 #
 # **通道。** `nn.Conv2d(in_channels, out_channels, k)` 含有 `out_channels` 个卷积核，每个的形状为

@@ -425,7 +425,7 @@ for xb, yb in loader:
 # 顺序就可以复现；不传的话，loader 使用 PyTorch 的全局随机数生成器，它的种子由 `torch.manual_seed` 设置。
 #
 # **最后一个批次。** `drop_last=True` 会丢掉最后那个不满的批次。当每个批次的大小必须相同时它很有用
-# （有些层，例如批归一化，不喜欢只有 1 个样本的批次）；其他情况下应该保留它，让每个样本在每个轮次中都被用到。
+# （有些层，例如批量归一化，不喜欢只有 1 个样本的批次）；其他情况下应该保留它，让每个样本在每个轮次中都被用到。
 
 # %%
 shuffled = DataLoader(dataset, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(0))
