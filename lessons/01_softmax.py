@@ -178,6 +178,11 @@ print(torch.exp(big) / torch.exp(big).sum(dim=1, keepdim=True))
 # **The shapes.** For a batch `x` of shape `(N, C)`, the maximum and the sum are taken along each
 # row, `dim=1`. With `keepdim=True` they have shape `(N, 1)`, which broadcasts against `(N, C)`;
 # without it they have shape `(N,)`, which lines up with the columns instead of the rows.
+#
+# **What `max` returns.** `x.sum(dim=1)` returns one tensor, but `x.max(dim=1)` returns *two*: the
+# largest value of each row and the column where it sits, as a pair `(values, indices)`. Take the
+# part you need by name, `x.max(dim=1).values` or `.indices` (`x.argmax(dim=1)` gives the indices
+# alone). Without `dim`, `x.max()` is a single number, the largest of the whole tensor:
 
 # %% [markdown] lang="zh"
 # **解决办法。** 给一行里的每个分数都减去同一个数 $c$，softmax 的结果不变：因为
@@ -187,6 +192,14 @@ print(torch.exp(big) / torch.exp(big).sum(dim=1, keepdim=True))
 # **注意形状。** 对形状为 `(N, C)` 的一批数据 `x`，最大值和求和都要沿着每一行，也就是 `dim=1` 计算。
 # 加上 `keepdim=True` 后结果的形状是 `(N, 1)`，能与 `(N, C)` 正确广播；不加的话形状是 `(N,)`，
 # 广播时会对齐到列而不是行。
+#
+# **`max` 返回什么。** `x.sum(dim=1)` 返回一个张量，`x.max(dim=1)` 却返回*两个*：每一行的最大值，以及它所在的列号，
+# 组成一对 `(values, indices)`。用名字取出需要的那一个：`x.max(dim=1).values` 或 `.indices`
+# （只要列号的话，也可以用 `x.argmax(dim=1)`）。不带 `dim` 时，`x.max()` 只是一个数：整个张量里的最大值：
+
+# %%
+row_max = big.max(dim=1)
+print(row_max.values, row_max.indices, big.max())
 
 # %% [markdown] lang="en"
 # ### Exercise (3 points): write `softmax`

@@ -439,14 +439,23 @@ weight, bias = model.fc1.weight, model.fc1.bias
 print(type(weight).__name__, tuple(weight.shape), tuple(bias.shape))
 print(f"weights between {weight.min().item():.4f} and {weight.max().item():.4f}; "
       f"1/sqrt(784) = {1 / 784 ** 0.5:.4f}")
+print(f"std of the weights {weight.std().item():.4f}; 1/sqrt(3 * 784) = {1 / (3 * 784) ** 0.5:.4f}")
 
 # %% [markdown] lang="en"
 # By default `nn.Linear(in, out)` draws its weights and biases uniformly from
-# $[-1/\sqrt{\text{in}},\ 1/\sqrt{\text{in}}]$, here $\pm 1/28 \approx \pm 0.036$. Why shrink
-# with the number of inputs? A hidden unit adds up `in` terms $w_j x_j$; for independent random
-# terms the sum grows like $\sqrt{\text{in}}$, and the $1/\sqrt{\text{in}}$ cancels that, so the
-# outputs of a layer stay about as large as its inputs. Lesson 1 drew its weights from a standard
-# normal distribution (standard deviation 1), dozens of times too large: that is why its logits
+# $[-1/\sqrt{\text{in}},\ 1/\sqrt{\text{in}}]$, here $\pm 1/28 \approx \pm 0.036$. (PyTorch gets there
+# through `nn.init.kaiming_uniform_` with the argument `a=√5`, a historical choice that works out to
+# exactly this bound.) A uniform distribution on $[-b, b]$ has standard deviation $b/\sqrt{3}$, so
+# the weights' standard deviation is $1/\sqrt{3\,\text{in}} \approx 0.021$, not $1/\sqrt{\text{in}}$.
+#
+# Why shrink with the number of inputs? A hidden unit adds up `in` terms $w_j x_j$; for independent
+# random terms the variance of the sum is `in` times the variance of one term. With
+# $\operatorname{Var}(w) = 1/(3\,\text{in})$ the factor `in` cancels, but a factor $1/3$ is left:
+# each default layer makes its outputs about $\sqrt{3}$ times smaller than its inputs, and a ReLU,
+# which zeroes half of them, shrinks them further. For a few layers that does no harm (and the
+# exercise's network trains well with it); in a deep network the signal fades layer by layer.
+# Section 5b shows the initialisations made for this. Lesson 1 drew its weights from a standard
+# normal distribution (standard deviation 1), about fifty times too large: that is why its logits
 # were huge and its softmax so sure of itself.
 #
 # To set the weights yourself, you change a parameter **in place**. Autograd will not let you do
@@ -454,9 +463,15 @@ print(f"weights between {weight.min().item():.4f} and {weight.max().item():.4f};
 
 # %% [markdown] lang="zh"
 # 默认情况下，`nn.Linear(in, out)` 的权重和偏置都从均匀分布 $[-1/\sqrt{\text{in}},\ 1/\sqrt{\text{in}}]$ 中抽取，
-# 这里是 $\pm 1/28 \approx \pm 0.036$。为什么输入越多，范围越小？一个隐藏单元要把 `in` 项 $w_j x_j$ 加起来；
-# 相互独立的随机项求和，结果大致按 $\sqrt{\text{in}}$ 增长，乘上 $1/\sqrt{\text{in}}$ 正好抵消，
-# 所以每一层输出的大小与输入大致相当。第 1 课的权重取自标准正态分布（标准差为 1），大了几十倍：
+# 这里是 $\pm 1/28 \approx \pm 0.036$。（PyTorch 内部调用的是带参数 `a=√5` 的 `nn.init.kaiming_uniform_`，
+# 这是一个历史遗留的选择，算下来恰好就是这个范围。）$[-b, b]$ 上均匀分布的标准差是 $b/\sqrt{3}$，
+# 所以权重的标准差是 $1/\sqrt{3\,\text{in}} \approx 0.021$，而不是 $1/\sqrt{\text{in}}$。
+#
+# 为什么输入越多，范围越小？一个隐藏单元要把 `in` 项 $w_j x_j$ 加起来；相互独立的随机项求和，和的方差是单项方差的
+# `in` 倍。$\operatorname{Var}(w) = 1/(3\,\text{in})$ 正好抵消了这个 `in`，却还剩下一个因子 $1/3$：
+# 每经过一个默认初始化的层，输出就比输入小大约 $\sqrt{3}$ 倍；ReLU 又把其中一半置零，输出变得更小。
+# 只有几层时这无伤大雅（练习里的网络照样训练得很好）；层数一多，信号就会一层层衰减下去。
+# 第 5b 节介绍专门为此设计的初始化方法。第 1 课的权重取自标准正态分布（标准差为 1），大了大约五十倍：
 # 这就是那里的 logits 很大、softmax 又那么“自信”的原因。
 #
 # 要自己设置权重，就得**原地**修改参数。对于需要计算梯度、正被自动求导追踪的张量，autograd 特意不允许这样做：
@@ -502,6 +517,73 @@ def init_weights(module):
 
 model.apply(init_weights)
 print("fc2.bias:", model.fc2.bias)
+
+# %% [markdown] lang="en"
+# ### 5b. Initialisations for deep networks: Kaiming and Xavier
+#
+# To keep the size of the signal from layer to layer, choose the variance of the weights so that
+# the factor left over above is 1:
+#
+# * **Kaiming (He) initialisation** for ReLU networks: $\operatorname{Var}(w) = 2/\text{in}$. The 2
+#   makes up for the half of the inputs that ReLU sets to zero.
+#   `nn.init.kaiming_normal_(weight, nonlinearity="relu")`.
+# * **Xavier (Glorot) initialisation** for tanh (and sigmoid) networks:
+#   $\operatorname{Var}(w) = 2/(\text{in} + \text{out})$, a compromise between keeping the forward
+#   signal and the backward gradients the same size. `nn.init.xavier_uniform_(weight, gain=nn.init.calculate_gain("tanh"))`.
+#
+# Below, a stack of 20 ReLU layers of width 256 gets random inputs of standard deviation 1; we print
+# the standard deviation of what comes out of the last layer:
+
+# %% [markdown] lang="zh"
+# ### 5b. 深层网络的初始化：Kaiming 与 Xavier
+#
+# 要让信号的大小逐层保持不变，就要选好权重的方差，让上面剩下的那个因子等于 1：
+#
+# * **Kaiming（何恺明）初始化**，用于 ReLU 网络：$\operatorname{Var}(w) = 2/\text{in}$。这里的 2 补偿了被 ReLU
+#   置零的那一半输入。对应 `nn.init.kaiming_normal_(weight, nonlinearity="relu")`。
+# * **Xavier（Glorot）初始化**，用于 tanh（以及 sigmoid）网络：$\operatorname{Var}(w) = 2/(\text{in} + \text{out})$，
+#   在“前向信号大小不变”和“反向梯度大小不变”之间取了个折中。对应
+#   `nn.init.xavier_uniform_(weight, gain=nn.init.calculate_gain("tanh"))`。
+#
+# 下面把 20 个宽度为 256 的 ReLU 层叠在一起，输入标准差为 1 的随机数，打印最后一层输出的标准差：
+
+# %%
+def deep_relu_net(init):
+    layers = []
+    for _ in range(20):
+        layer = nn.Linear(256, 256)
+        if init is not None:
+            init(layer.weight)
+        # [en] Zero biases, so that what comes out depends on the input alone.
+        # [zh] 偏置全部设为 0，这样输出只取决于输入。
+        nn.init.zeros_(layer.bias)
+        layers += [layer, nn.ReLU()]
+    return nn.Sequential(*layers)
+
+
+x = torch.randn(512, 256)
+inits = {
+    "nn.Linear default": None,
+    "kaiming_normal_": lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"),
+    "xavier_uniform_": nn.init.xavier_uniform_,
+}
+with torch.no_grad():
+    for name, init in inits.items():
+        print(f"{name:18s} std after 20 layers: {deep_relu_net(init)(x).std().item():.2e}")
+
+# %% [markdown] lang="en"
+# With the default weights the second moment of the signal shrinks by a factor of about 6 per
+# layer (1/3 from the weights, 1/2 from ReLU): after 20 layers the output is about $10^{-8}$,
+# nothing left to learn from (and the gradients flowing back shrink the same way). Kaiming keeps it
+# near the size of the input. Xavier, made for tanh, loses a factor of 2 per ReLU layer and ends
+# near $10^{-3}$. Choose the initialisation for the activation
+# you use: Kaiming for ReLU, Xavier for tanh. Our networks here are shallow, so the default is fine.
+
+# %% [markdown] lang="zh"
+# 用默认的权重时，信号的二阶矩每经过一层就缩小到大约 1/6（权重带来 1/3，ReLU 再带来 1/2）：
+# 20 层之后，输出只剩 $10^{-8}$ 左右，已经没什么可学的了（反向传回来的梯度也会同样地缩小）。
+# Kaiming 初始化让它保持在和输入差不多的大小。为 tanh 设计的 Xavier 初始化每经过一个 ReLU 层就损失一半，最后在 $10^{-3}$ 左右。所以要按所用的激活函数来选初始化：
+# ReLU 用 Kaiming，tanh 用 Xavier。本课的网络都很浅，用默认初始化就够了。
 
 # %% [markdown] lang="en"
 # **Think:** why random weights at all? Suppose every weight of `fc1` started at the same value,
