@@ -13,9 +13,11 @@
 #
 # The networks of lesson 2 flatten an image into 784 numbers before they look at it, and so lose
 # which pixels are neighbours. A **convolutional** network looks at small patches instead, with the
-# same small filter slid across the whole image. LeNet (Yann LeCun and colleagues, 1998) was one of
-# the first, built to read handwritten digits; PyTorch's tutorial *Deep Learning with PyTorch:
-# A 60 Minute Blitz* uses it to show the whole life of a network. So does this lesson:
+# same small filter slid across the whole image. The LeNets of Yann LeCun and colleagues were among
+# the first: convolutional networks trained by backpropagation to read handwritten zip codes (from
+# 1989), and **LeNet-5**, described in 1998, which read the digits on bank cheques. PyTorch's
+# tutorial *Deep Learning with PyTorch: A 60 Minute Blitz* uses a modernised LeNet-5 to show the
+# whole life of a network. So does this lesson:
 #
 # 1. what a convolution and a pooling layer compute, and how they change the shape of a
 #    32×32 image, step by step;
@@ -29,9 +31,10 @@
 # # 第 3 课 · LeNet：卷积、梯度与一步 SGD
 #
 # 第 2 课的网络先把图片展平成 784 个数再处理，于是丢掉了“哪些像素彼此相邻”这一信息。**卷积**神经网络则不同：
-# 它每次只看一小块区域，并把同一个小滤波器在整张图片上滑动。LeNet（Yann LeCun 等人，1998 年）是最早的卷积网络之一，
-# 当初就是为识别手写数字而设计的；PyTorch 的官方教程《Deep Learning with PyTorch: A 60 Minute Blitz》
-# 用它演示了一个网络的完整生命周期。本课也是如此：
+# 它每次只看一小块区域，并把同一个小滤波器在整张图片上滑动。Yann LeCun 等人提出的 LeNet 系列是最早的卷积网络之一：
+# 从 1989 年起，他们用反向传播训练卷积网络识别手写的邮政编码；1998 年发表的 **LeNet-5** 则被用来读银行支票上的数字。
+# PyTorch 的官方教程《Deep Learning with PyTorch: A 60 Minute Blitz》用一个现代化的 LeNet-5 演示了一个网络的完整生命周期。
+# 本课也是如此：
 #
 # 1. 卷积层和池化层算的是什么，它们如何一步步改变一张 32×32 图片的形状；
 # 2. 把 LeNet 写成 `nn.Module`（评分练习），查看它的参数，并在随机输入和真实手写数字上做前向传播；
@@ -70,8 +73,19 @@ print("PyTorch", torch.__version__, "on", device)
 # across and 3 down, so the output is 3×3. This kernel computes "top-left minus bottom-right", so
 # it responds to diagonal edges. In a network the kernel's numbers are weights, learned like any other.
 #
-# PyTorch's convolutions take a batch of images with channels, `(N, C, H, W)`, so the 4×4 image
-# becomes a tensor of shape `(1, 1, 4, 4)`:
+# **Convolution or cross-correlation?** In mathematics a convolution first flips the kernel (top to
+# bottom and left to right); sliding it unflipped, as above, is a **cross-correlation**. `nn.Conv2d`
+# and `F.conv2d` compute the cross-correlation. Since the kernel is learned, the difference does not
+# matter (a network would simply learn the flipped kernel), and deep learning calls both convolution.
+#
+# **The batch dimension.** PyTorch's convolutions take a batch of images with channels,
+# `(N, C, H, W)`, so the 4×4 image becomes a tensor of shape `(1, 1, 4, 4)`. Many layers of current
+# PyTorch also accept a single, *unbatched* sample, `(C, H, W)` for `Conv2d`, and treat it as a
+# batch of one. We still always keep a batch dimension, even for one image: training and evaluation
+# work on batches; code that flattens with `flatten(start_dim=1)` or `nn.Flatten()` assumes that
+# dimension 0 is the batch and would merge the wrong dimensions of an unbatched image; layers such
+# as `BatchNorm2d` need a batch (they compute statistics across it); and the output keeps the same
+# shape `(N, ...)` whatever `N` is, so one function handles 1 image and 1,000.
 
 # %% [markdown] lang="zh"
 # ## 1. 用小例子理解卷积和池化
@@ -91,7 +105,16 @@ print("PyTorch", torch.__version__, "on", device)
 # 所以输出是 3×3。这个卷积核计算的是“左上减右下”，因此对斜向的边缘有反应。在网络里，卷积核中的数就是权重，
 # 和其他权重一样通过学习得到。
 #
-# PyTorch 的卷积接收带通道的一批图片，形状为 `(N, C, H, W)`，所以这张 4×4 的图片要写成形状为 `(1, 1, 4, 4)` 的张量：
+# **卷积还是互相关？** 数学上的卷积要先把卷积核上下、左右翻转；像上面这样不翻转就滑动，叫作**互相关**。
+# `nn.Conv2d` 和 `F.conv2d` 算的就是互相关。由于卷积核是学出来的，这个区别无关紧要（网络会直接学到翻转后的卷积核），
+# 所以深度学习里把两者都叫作卷积。
+#
+# **批量维度。** PyTorch 的卷积接收带通道的一批图片，形状为 `(N, C, H, W)`，所以这张 4×4 的图片要写成形状为
+# `(1, 1, 4, 4)` 的张量。当前版本的 PyTorch 里，很多层也接受单个*不带批量维度*的样本（`Conv2d` 接受
+# `(C, H, W)`），把它当作只有一个样本的批次。但我们总是保留批量维度，哪怕只有一张图片：训练和评估都是按批次进行的；
+# 用 `flatten(start_dim=1)` 或 `nn.Flatten()` 展平的代码默认第 0 维是批量维度，遇到不带批量维度的图片就会合并错维度；
+# `BatchNorm2d` 这样的层要在整个批次上计算统计量，离不开批量维度；而且不论 `N` 是多少，输出的形状都是 `(N, ...)`，
+# 同一个函数既能处理 1 张图片，也能处理 1,000 张。
 
 # %%
 image = torch.tensor([[1.0, 2.0, 0.0, 1.0],
@@ -103,6 +126,9 @@ kernel = torch.tensor([[1.0, 0.0],
 
 print("convolution:\n", F.conv2d(image, kernel)[0, 0])
 print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
+# [en] Unbatched (C, H, W) works too: the output has no batch dimension either.
+# [zh] 不带批量维度的 (C, H, W) 也能用：输出同样没有批量维度。
+print(tuple(F.conv2d(image[0], kernel).shape), tuple(F.conv2d(image, kernel).shape))
 
 # %% [markdown] lang="en"
 # **Max pooling** with a 2×2 window cuts the image into 2×2 blocks and keeps the largest number of
@@ -150,6 +176,15 @@ print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
 # | fc2 | `nn.Linear(120, 84)`, ReLU | `(N, 84)` | |
 # | fc3 | `nn.Linear(84, 10)` | `(N, 10)` | the logits |
 #
+# **What we changed from the original.** LeNet-5 of 1998 had the same plan of layers (C1, S2, C3,
+# S4, C5, F6, output) and the same feature-map sizes, but its S2 and S4 were **subsampling** layers,
+# not max pooling: each averaged a 2×2 block, multiplied the average by a trainable coefficient, added
+# a bias and applied a sigmoid-like squashing function. Its activations were scaled tanh functions,
+# not ReLU; C3 connected each of its 16 maps to a chosen subset of S2's 6 maps, not to all of them;
+# and its 10 outputs were radial basis function units, not a linear layer trained with
+# cross-entropy. We use the modern parts (ReLU, max pooling, full connections, a linear output),
+# as PyTorch's tutorial does; they train faster and more reliably.
+#
 # Let us check the table with real layers, one step at a time:
 
 # %% [markdown] lang="zh"
@@ -168,6 +203,13 @@ print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
 # | fc1 | `nn.Linear(400, 120)`，ReLU | `(N, 120)` | |
 # | fc2 | `nn.Linear(120, 84)`，ReLU | `(N, 84)` | |
 # | fc3 | `nn.Linear(84, 10)` | `(N, 10)` | 即 logits |
+#
+# **与原版相比，我们改了什么。** 1998 年的 LeNet-5 有同样的层次结构（C1、S2、C3、S4、C5、F6、输出层），
+# 特征图的大小也一样；但它的 S2 和 S4 是**下采样**层，而不是最大池化：每个下采样单元对一个 2×2 小块取平均，
+# 乘以一个可训练的系数，加上偏置，再经过一个 S 形的压缩函数。它的激活函数是缩放过的 tanh，不是 ReLU；
+# C3 的 16 张特征图每张只连接 S2 的 6 张特征图中选定的几张，而不是全部；输出层的 10 个单元是径向基函数（RBF）单元，
+# 而不是用交叉熵训练的全连接层。我们和 PyTorch 的教程一样，换成了现代的做法（ReLU、最大池化、全连接、线性输出层），
+# 训练起来更快也更稳定。
 #
 # 我们用真实的层一步一步验证这张表：
 
@@ -338,7 +380,10 @@ helper.show_batch(padded, labels, classes="mnist", predictions=logits.argmax(dim
 # ## 6. Backward: gradients for every parameter
 #
 # `out` is a vector of 10 numbers, not a single number, so "the gradient of `out`" would be a
-# whole matrix (a Jacobian). `out.backward(v)` instead computes the gradient of $\sum_i v_i \,
+# whole matrix, the **Jacobian**: for a function from $n$ numbers $x_j$ to $m$ numbers $y_i$, the
+# Jacobian is the $m \times n$ matrix of all partial derivatives $J_{ij} = \partial y_i / \partial x_j$,
+# one row per output and one column per input. For the 10 outputs and the 61,706 parameters of LeNet
+# it would have 617,060 entries, for a single image. `out.backward(v)` instead computes the gradient of $\sum_i v_i \,
 # \text{out}_i$ for a vector $v$ of your choice, here a random one. Gradients land in each
 # parameter's `.grad`. Because `backward` **adds** to `.grad` (more on that below), we first clear
 # the gradients with `zero_grad()`:
@@ -346,7 +391,9 @@ helper.show_batch(padded, labels, classes="mnist", predictions=logits.argmax(dim
 # %% [markdown] lang="zh"
 # ## 6. 反向传播：为每个参数求梯度
 #
-# `out` 是含 10 个数的向量，而不是一个数，所以“`out` 的梯度”会是一整个矩阵（雅可比矩阵）。`out.backward(v)`
+# `out` 是含 10 个数的向量，而不是一个数，所以“`out` 的梯度”会是一整个矩阵，即**雅可比矩阵**：对于把 $n$ 个数 $x_j$
+# 映射成 $m$ 个数 $y_i$ 的函数，雅可比矩阵是由所有偏导数 $J_{ij} = \partial y_i / \partial x_j$ 组成的 $m \times n$ 矩阵，
+# 每个输出占一行，每个输入占一列。对 LeNet 的 10 个输出和 61,706 个参数来说，单单一张图片，它就有 617,060 个元素。`out.backward(v)`
 # 计算的则是 $\sum_i v_i \, \text{out}_i$ 的梯度，其中向量 $v$ 由你给定，这里取一个随机向量。梯度会存进每个参数的
 # `.grad` 中。由于 `backward` 是把梯度**累加**到 `.grad` 上的（后面细说），我们先用 `zero_grad()` 把梯度清空：
 
