@@ -89,6 +89,7 @@ MESSAGES = {
     "accuracy": {"en": "Accuracy", "zh": "准确率"},
     "train": {"en": "train", "zh": "训练集"},
     "test": {"en": "test", "zh": "测试集"},
+    "val": {"en": "validation", "zh": "验证集"},
     "predicted": {"en": "Predicted class", "zh": "预测类别"},
     "true": {"en": "True class", "zh": "真实类别"},
     "confusion_title": {"en": "Confusion matrix", "zh": "混淆矩阵"},

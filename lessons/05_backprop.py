@@ -43,6 +43,7 @@
 # %%
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 import helper
 
@@ -196,6 +197,62 @@ d_z2 = d_y_hat * sigmoid_slope
 print("dL/dy_hat:", d_y_hat.T)
 print("dL/dz2:   ", d_z2.T)
 print("(y_hat - y) / N:", ((y_hat - y) / N).T)
+
+# %% [markdown] lang="en"
+# ### When the sigmoid saturates: `BCEWithLogitsLoss`
+#
+# The formula for $L$ above takes the log of a *probability*. In float32, $\sigma(z)$ rounds to
+# exactly 1 once $z$ is above about 17, and then $\log(1 - \hat y) = \log 0 = -\infty$. A single
+# confidently wrong example ($z_2 = 40$ for a label 0) makes the loss `inf`, and its gradient is
+# $\infty \cdot 0$, which is `nan`: one `nan` in a gradient spreads to every weight after the next
+# step. PyTorch's `nn.BCELoss`, which also takes probabilities, clamps its logs at $-100$: no `inf`,
+# but a wrong loss, and a gradient of 0 for the very example that is most wrong.
+#
+# The cure is the same as for softmax in lesson 4: never compute the probability, compute the loss
+# from the **logit** $z$. Since $\log \sigma(z) = -\log(1 + e^{-z})$ and $\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$,
+#
+# $$\ell(z, y) = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big),$$
+#
+# where no exponential ever overflows. That is `nn.BCEWithLogitsLoss` (and `F.binary_cross_entropy_with_logits`).
+# Its gradient is step 3's result, $\partial L / \partial z_2 = (\sigma(z_2) - y)/N$: a difference of
+# two numbers between 0 and 1, never a division by $\hat y (1 - \hat y)$. That is why $(\hat y - y)/N$
+# is the stable form of the gradient, and why a network for two classes should output the logit and
+# leave the sigmoid to the loss (as a network for ten classes outputs logits for `nn.CrossEntropyLoss`).
+
+# %% [markdown] lang="zh"
+# ### sigmoid 饱和的时候：`BCEWithLogitsLoss`
+#
+# 上面 $L$ 的公式是对一个*概率*取对数。在 float32 里，只要 $z$ 大于 17 左右，$\sigma(z)$ 就会被舍入成恰好等于 1，
+# 于是 $\log(1 - \hat y) = \log 0 = -\infty$。只要有一个样本自信地答错（标签为 0，而 $z_2 = 40$），损失就是 `inf`，
+# 它的梯度是 $\infty \cdot 0$，也就是 `nan`；梯度里只要有一个 `nan`，下一步更新之后所有权重都会变成 `nan`。
+# PyTorch 的 `nn.BCELoss` 同样接收概率，它把对数截断在 $-100$：虽然不会出现 `inf`，但损失算错了，
+# 而错得最离谱的那个样本，梯度反而是 0。
+#
+# 解决办法和第 4 课的 softmax 一样：根本不去算概率，而是直接从 **logit** $z$ 计算损失。由于
+# $\log \sigma(z) = -\log(1 + e^{-z})$，$\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$，
+#
+# $$\ell(z, y) = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big),$$
+#
+# 其中的指数运算永远不会溢出。这就是 `nn.BCEWithLogitsLoss`（以及 `F.binary_cross_entropy_with_logits`）。
+# 它的梯度就是第 3 步的结果 $\partial L / \partial z_2 = (\sigma(z_2) - y)/N$：两个 0 到 1 之间的数相减，
+# 从不需要除以 $\hat y (1 - \hat y)$。所以 $(\hat y - y)/N$ 是梯度的稳定写法；也正因如此，二分类网络应该输出 logit，
+# 把 sigmoid 交给损失函数去做（就像十分类的网络输出 logits，交给 `nn.CrossEntropyLoss`）。
+
+# %%
+# [en] Two confidently wrong examples, in float32: logit 40 for label 0, -40 for label 1.
+# [zh] 两个自信地答错的样本，使用 float32：标签为 0 的 logit 是 40，标签为 1 的是 -40。
+logit = torch.tensor([[40.0], [-40.0]], requires_grad=True)
+label = torch.tensor([[0.0], [1.0]])
+probability = torch.sigmoid(logit)
+losses = {
+    "BCE on probabilities": -(label * torch.log(probability) + (1 - label) * torch.log(1 - probability)).mean(),
+    "nn.BCELoss": nn.BCELoss()(probability, label),
+    "nn.BCEWithLogitsLoss": nn.BCEWithLogitsLoss()(logit, label),
+}
+for name, value in losses.items():
+    (gradient,) = torch.autograd.grad(value, logit, retain_graph=True)
+    print(f"{name:21s} loss {value.item():6.1f}   dL/dz {gradient.flatten().tolist()}")
+print("(sigmoid(z) - y) / N:", ((torch.sigmoid(logit) - label) / 2).flatten().tolist())
 
 # %% [markdown] lang="en"
 # **Step 4: the second weights.** Write the matrix product out: $z_{2,n} = \sum_k h_{nk} W_{2,k}$.
@@ -369,10 +426,16 @@ hidden_tests(two_layer_backward)
 # * Use **float64**: the two losses agree in almost all their digits, and the subtraction keeps only
 #   the rest. With about 16 digits and $\varepsilon = 10^{-6}$, about 10 are left; float32 has only 7,
 #   which leaves about one.
-# * Compare with the **relative error** $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$,
-#   which does not depend on the size of the gradients. Around $10^{-8}$ or below: correct. Above
-#   $10^{-4}$: a bug.
+# * Compare with a tolerance that allows for the size of the numbers: an entry passes when
+#   $|a - b| \le \text{atol} + \text{rtol}\,|b|$.
 # * It costs two forward passes *per weight*, so it is a test for tiny networks, never a way to train.
+#
+# PyTorch does all of this in **`torch.autograd.gradcheck`**: it nudges every input entry in turn
+# (central differences, $\varepsilon = 10^{-6}$), compares the result with the gradient that the
+# function's `backward` returns (`atol=1e-5`, `rtol=1e-3`), and insists on float64 inputs. To let it
+# check *our* backward, we wrap the loss in a `torch.autograd.Function`: `forward` computes the loss,
+# `backward` returns the gradients from `two_layer_backward` (times the incoming gradient, 1 for a
+# loss). This is also how you would give PyTorch a layer with a hand-written backward.
 
 # %% [markdown] lang="zh"
 # ## 4. 梯度检验
@@ -388,9 +451,14 @@ hidden_tests(two_layer_backward)
 #
 # * 要用 **float64**：两个损失值的绝大多数位数都相同，相减之后只剩下其余的位数。float64 约有 16 位有效数字，
 #   取 $\varepsilon = 10^{-6}$ 时还能剩下约 10 位；float32 只有 7 位，相减后大约只剩 1 位。
-# * 用**相对误差** $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$ 来比较，它与梯度本身的大小无关。
-#   在 $10^{-8}$ 左右或更小：正确；大于 $10^{-4}$：有 bug。
+# * 比较时用一个考虑到数值大小的容差：当 $|a - b| \le \text{atol} + \text{rtol}\,|b|$ 时，这个元素就算通过。
 # * 每个权重都要做两次前向计算，所以它只适合用来测试很小的网络，绝不能用来训练。
+#
+# PyTorch 的 **`torch.autograd.gradcheck`** 把这些都做好了：它依次挪动输入的每个元素（中心差分，$\varepsilon = 10^{-6}$），
+# 把结果与函数的 `backward` 返回的梯度相比较（`atol=1e-5`，`rtol=1e-3`），并且要求输入是 float64。
+# 为了让它检查*我们自己的*反向传播，我们把损失包装成一个 `torch.autograd.Function`：`forward` 计算损失，
+# `backward` 返回 `two_layer_backward` 算出的梯度（乘以传进来的梯度；对损失来说它是 1）。
+# 想给 PyTorch 添加一个手写反向传播的层，也是这样做的。
 
 # %%
 def bce_loss(X, y, W1, W2):
@@ -398,39 +466,40 @@ def bce_loss(X, y, W1, W2):
     return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).mean()
 
 
-def numerical_gradient(loss_of, W, eps=1e-6):
-    # [en] Central differences of loss_of(W), one entry of W at a time.
-    # [zh] 对 W 的每个元素依次计算 loss_of(W) 的中心差分。
-    grad = torch.zeros_like(W)
-    for i in range(W.numel()):
-        step = torch.zeros_like(W)
-        step.view(-1)[i] = eps
-        grad.view(-1)[i] = (loss_of(W + step) - loss_of(W - step)) / (2 * eps)
-    return grad
+def loss_with_backward(backward, X, y):
+    """The BCE loss as a function of (W1, W2), whose gradients come from `backward(X, y, W1, W2)`."""
+    class TwoLayerLoss(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, W1, W2):
+            ctx.save_for_backward(W1, W2)
+            return bce_loss(X, y, W1, W2)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            dW1, dW2 = backward(X, y, *ctx.saved_tensors)
+            return grad_output * dW1, grad_output * dW2
+
+    return TwoLayerLoss.apply
 
 
-def relative_error(a, b):
-    return ((a - b).norm() / (a.norm() + b.norm())).item()
+def buggy_backward(X, y, W1, W2):
+    # [en] A deliberate bug, for comparison: dW1 without the hidden sigmoid's slope h (1 - h).
+    # [zh] 作为对照，故意引入一个 bug：计算 dW1 时漏掉隐藏层 sigmoid 的斜率 h (1 - h)。
+    h = torch.sigmoid(X @ W1)
+    d_z2 = (torch.sigmoid(h @ W2) - y) / len(X)
+    return X.T @ (d_z2 @ W2.T), h.T @ d_z2
 
 
 # [en] A random problem, bigger than the worked example: N = 6, D = 3, H = 4, in float64.
 # [zh] 一个比示例更大的随机问题：N = 6，D = 3，H = 4，使用 float64。
 Xr = torch.randn(6, 3, dtype=torch.float64, generator=generator)
 yr = torch.randint(0, 2, (6, 1), generator=generator).double()
-W1r = torch.randn(3, 4, dtype=torch.float64, generator=generator)
-W2r = torch.randn(4, 1, dtype=torch.float64, generator=generator)
+W1r = torch.randn(3, 4, dtype=torch.float64, generator=generator, requires_grad=True)
+W2r = torch.randn(4, 1, dtype=torch.float64, generator=generator, requires_grad=True)
 
-numeric_W1 = numerical_gradient(lambda W: bce_loss(Xr, yr, W, W2r), W1r)
-numeric_W2 = numerical_gradient(lambda W: bce_loss(Xr, yr, W1r, W), W2r)
-mine_W1, mine_W2 = two_layer_backward(Xr, yr, W1r, W2r)
-print(f"relative error, dW1: {relative_error(mine_W1, numeric_W1):.1e}")
-print(f"relative error, dW2: {relative_error(mine_W2, numeric_W2):.1e}")
-
-# [en] A deliberate bug, for comparison: dW1 without the hidden sigmoid's slope h (1 - h).
-# [zh] 作为对照，故意引入一个 bug：计算 dW1 时漏掉隐藏层 sigmoid 的斜率 h (1 - h)。
-hr = torch.sigmoid(Xr @ W1r)
-buggy_W1 = Xr.T @ (((torch.sigmoid(hr @ W2r) - yr) / len(Xr)) @ W2r.T)
-print(f"relative error, buggy dW1: {relative_error(buggy_W1, numeric_W1):.1e}")
+for name, backward in [("two_layer_backward", two_layer_backward), ("buggy_backward", buggy_backward)]:
+    passed = torch.autograd.gradcheck(loss_with_backward(backward, Xr, yr), (W1r, W2r), raise_exception=False)
+    print(f"gradcheck, {name}: {passed}")
 
 # %% [markdown] lang="en"
 # ## 5. Training with your gradients
