@@ -5,6 +5,7 @@ each lives in a module of its own, named after the one thing it does.
 """
 
 from .classify import view_classify
+from . import diagrams
 from .confusion import confusion_matrix, plot_confusion_matrix
 from .curves import plot_history
 from .data import data_root, load_tensors
@@ -17,7 +18,7 @@ from .progress import progress
 from .seeding import seed_everything
 
 __all__ = [
-    "LANGUAGES", "class_names", "confusion_matrix", "data_root", "device", "enable_cjk",
+    "LANGUAGES", "class_names", "confusion_matrix", "data_root", "device", "diagrams", "enable_cjk",
     "get_language", "load_tensors", "plot_confusion_matrix", "plot_history", "progress", "seed_everything",
     "set_language", "show_batch", "tensor_loader", "view_classify",
 ]
