@@ -111,6 +111,19 @@ print(inputs.shape)
 # 它把任何实数压缩到 $(0, 1)$ 区间。如果没有激活函数，两层线性变换叠起来仍然只相当于一次矩阵乘法。
 # 第二层把 256 个隐藏值映射成 10 个分数，每个数字一个。这种尚未转换成概率的分数叫作 **logits**。
 
+# %% [markdown] lang="en"
+# One hidden unit is one **neuron**: it multiplies each input by a weight, adds the products and a
+# bias, and passes the sum through the activation. A layer is many neurons side by side, and the
+# matrix product computes all of them for all the images of the batch at once:
+
+# %% [markdown] lang="zh"
+# 每个隐藏单元就是一个**神经元**：它把每个输入乘以一个权重，把乘积和偏置加起来，再把和送进激活函数。
+# 一层就是并排的许多神经元；一次矩阵乘法就把这一批所有图片在所有神经元上的结果一起算出来：
+
+# %%
+helper.diagrams.neuron();
+helper.diagrams.mlp((784, 256, 10));
+
 # %%
 def sigmoid(z):
     return 1 / (1 + torch.exp(-z))
@@ -148,10 +161,7 @@ print(f"{n_parameters:,} parameters")
 # exactly this, for a row of scores $z_1, \dots, z_C$:
 #
 # $$\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{C} e^{z_j}}.$$
-#
-# **The trap: overflow.** $e^{z}$ grows very fast: in 32-bit floats, $e^{89}$ is already infinite.
-# Logits of a few hundred are common in practice, and then the formula computes $\infty / \infty$,
-# which is `nan`:
+
 
 # %% [markdown] lang="zh"
 # ## 4. 从分数到概率：softmax
@@ -160,7 +170,19 @@ print(f"{n_parameters:,} parameters")
 # 概率也应该越大。softmax 做的正是这件事。对于一行分数 $z_1, \dots, z_C$：
 #
 # $$\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{C} e^{z_j}}.$$
-#
+
+
+# %%
+# [en] Four logits and their softmax: the largest logit gets the largest probability.
+# [zh] 四个 logits 及其 softmax：最大的 logit 得到最大的概率。
+helper.diagrams.softmax_bars([2.0, 1.0, -1.0, 0.5]);
+
+# %% [markdown] lang="en"
+# **The trap: overflow.** $e^{z}$ grows very fast: in 32-bit floats, $e^{89}$ is already infinite.
+# Logits of a few hundred are common in practice, and then the formula computes $\infty / \infty$,
+# which is `nan`:
+
+# %% [markdown] lang="zh"
 # **陷阱：数值溢出。** $e^{z}$ 增长极快，在 32 位浮点数里，$e^{89}$ 就已经是无穷大了。
 # 实际中几百大小的 logits 很常见，这时公式算出来的是 $\infty / \infty$，结果就是 `nan`：
 

@@ -300,6 +300,9 @@ print("row sums:", probabilities.sum(dim=1)[:4])
 #
 # 参数总数为 $784 \cdot 128 + 128 + 128 \cdot 64 + 64 + 64 \cdot 10 + 10 = 109{,}386$。
 
+# %%
+helper.diagrams.mlp((784, 128, 64, 10));
+
 # %% [markdown] lang="en"
 # ### Exercise (3 points): `class Network(nn.Module)`
 #

@@ -214,6 +214,9 @@ print(tuple(F.conv2d(image[0], kernel).shape), tuple(F.conv2d(image, kernel).sha
 # 我们用真实的层一步一步验证这张表：
 
 # %%
+helper.diagrams.lenet();
+
+# %%
 conv1 = nn.Conv2d(1, 6, 5)
 conv2 = nn.Conv2d(6, 16, 5)
 

@@ -505,6 +505,38 @@ print("(softmax - one_hot) / N:\n", by_hand)
 print("the same:", torch.allclose(tracked.grad, by_hand))
 
 # %% [markdown] lang="en"
+# ### A graph with its values and gradients
+#
+# Here is the graph of a tiny two-layer network (one input, one hidden unit, one output, sigmoids,
+# the binary cross-entropy of lesson 5), with the value of every node from the forward pass (black)
+# and the gradient of the loss with respect to it from the backward pass (red). Autograd keeps
+# `.grad` only for leaf tensors; `retain_grad()` asks it to keep the gradients of intermediate
+# results too, so that we can show them.
+
+# %% [markdown] lang="zh"
+# ### 带数值和梯度的计算图
+#
+# 下面是一个极小的两层网络的计算图（一个输入、一个隐藏单元、一个输出，都用 sigmoid，损失是第 5 课的二元交叉熵）：
+# 每个节点下方（黑色）是前向传播算出的值，上方（红色）是反向传播算出的、损失对它的梯度。
+# autograd 只为叶子张量保留 `.grad`；`retain_grad()` 让它把中间结果的梯度也留下来，这样我们才能把它们画出来。
+
+# %%
+X_tiny, y_tiny = torch.tensor([[1.5]]), torch.tensor([[1.0]])
+W1_tiny = torch.tensor([[0.8]], requires_grad=True)
+W2_tiny = torch.tensor([[-0.5]], requires_grad=True)
+nodes = {"z1": X_tiny @ W1_tiny}
+nodes["h"] = torch.sigmoid(nodes["z1"])
+nodes["z2"] = nodes["h"] @ W2_tiny
+nodes["y_hat"] = torch.sigmoid(nodes["z2"])
+nodes["L"] = F.binary_cross_entropy(nodes["y_hat"], y_tiny)
+for node in nodes.values():
+    node.retain_grad()
+nodes["L"].backward()
+nodes.update(X=X_tiny, y=y_tiny, W1=W1_tiny, W2=W2_tiny)
+helper.diagrams.computational_graph(values={name: t.item() for name, t in nodes.items()},
+                                    gradients={name: t.grad.item() for name, t in nodes.items() if t.grad is not None});
+
+# %% [markdown] lang="en"
 # ## 6. Switching autograd off: `torch.no_grad()` and `.detach()`
 #
 # Recording the graph costs time and memory, and is wasted when we only want answers, for example

@@ -343,6 +343,21 @@ print("largest difference from our dW1:", (A1.grad - d_W1).abs().max().item())
 print("largest difference from our dW2:", (A2.grad - d_W2).abs().max().item())
 
 # %% [markdown] lang="en"
+# The whole backward pass on one picture: the forward pass computes each node from left to right
+# (black: the shapes, and the loss of the worked example); the backward pass walks the red arrows
+# from right to left, and each node's gradient (red) comes from the one after it.
+
+# %% [markdown] lang="zh"
+# 把整个反向传播画在一张图上：前向传播从左到右算出每个节点（黑色：形状，以及示例中的损失值）；
+# 反向传播沿红色箭头从右往左走，每个节点的梯度（红色）都由它后面那个节点的梯度算出。
+
+# %%
+helper.diagrams.computational_graph(
+    values={"X": "(N, D)", "W1": "(D, H)", "z1": "(N, H)", "h": "(N, H)", "W2": "(H, 1)", "z2": "(N, 1)",
+            "y_hat": "(N, 1)", "y": "(N, 1)", "L": f"{loss.item():.3f}"},
+    gradients={"L": "1", "z2": "(ŷ − y) / N", "h": "dz₂ W₂ᵀ", "z1": "dh ⊙ h(1 − h)", "W2": "hᵀ dz₂", "W1": "Xᵀ dz₁"});
+
+# %% [markdown] lang="en"
 # The differences are at the level of float64 rounding, about $10^{-17}$: autograd computes the same
 # chain rule, node by node, in the same order.
 #

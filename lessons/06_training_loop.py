@@ -110,8 +110,9 @@ print(f"pixel values: mean {images.mean():.3f}, std {images.std():.3f}, "
 # * `model.train()`: training mode, Dropout active (the mode a new model starts in);
 # * `model.eval()`: evaluation mode, Dropout switched off.
 #
-# The mode is a flag, `model.training`, that each layer reads in its `forward`. Dropout and BatchNorm
-# (a later lesson) are the common layers that care; `Linear` and `ReLU` ignore it.
+# The mode is a flag, `model.training`, that each layer reads in its `forward`. Dropout and batch
+# normalisation (BatchNorm, which lesson 9's convolutional network uses) are the common layers that
+# care; `Linear` and `ReLU` ignore it.
 #
 # The optimizer is SGD with **momentum** 0.9: it keeps a running sum of past gradients and steps
 # along that. The next lesson takes momentum apart; here, note only that on the very first step it is
@@ -131,7 +132,7 @@ print(f"pixel values: mean {images.mean():.3f}, std {images.std():.3f}, "
 # * `model.eval()`：评估模式，Dropout 关闭。
 #
 # 模式其实就是一个标志 `model.training`，每一层在自己的 `forward` 里读取它。常见的会受它影响的层是 Dropout
-# 和 BatchNorm（后面的课会讲）；`Linear` 和 `ReLU` 不受影响。
+# 和批量归一化（BatchNorm，第 9 课的卷积网络会用到）；`Linear` 和 `ReLU` 不受影响。
 #
 # 优化器是带**动量**（momentum）0.9 的 SGD：它把过去的梯度累积起来，沿着累积的方向走。下一课会详细拆解动量；
 # 这里只需要知道，在第一步时它和普通 SGD 完全一样：$p \leftarrow p - \text{lr} \cdot \nabla_p L$。
@@ -177,6 +178,9 @@ print(f"{sum(p.numel() for p in model.parameters()):,} parameters; training mode
 #
 # 我们还要在这一步前后分别测一次这个批次上的损失。为了公平比较，用 `model.eval()` 关掉 Dropout；
 # 测量时不需要梯度，所以放在 `torch.no_grad()` 里（下文和第 5 节还会再讲这两者）。
+
+# %%
+helper.diagrams.training_loop();
 
 # %%
 images, labels = images.to(device), labels.to(device)
@@ -457,8 +461,14 @@ hidden_tests(evaluate)
 # calling `dataset[i]` 128 times, and then stacks the 128 small tensors (`collate`). A
 # `TensorDataset` can be indexed with a whole list of indices at once. So we let a `BatchSampler`
 # hand out whole batches of (shuffled) indices and switch the loader's own batching off with
-# `batch_size=None`: each batch is then one indexing per tensor. Same batches, same order (with the
-# same generator), less Python.
+# `batch_size=None`: each batch is then one indexing per tensor. Same batches, same order, less Python.
+#
+# "Same order" needs one more thing: a seeded `torch.Generator` for each loader. Without
+# `generator=`, a shuffling loader draws its order from PyTorch's global random state, which every
+# other random operation (initialising a model, Dropout) also moves on; two loaders, or two runs, then
+# shuffle differently. A generator of its own, `torch.Generator().manual_seed(0)`, makes a loader's
+# order depend on its seed alone. Below each loader gets a fresh one, and we check that all three
+# start with the same batch.
 #
 # Let's time one epoch of your `train_epoch` on the first 2,560 training images through each loader.
 
@@ -477,7 +487,12 @@ hidden_tests(evaluate)
 # DataLoader 本身还藏着一笔开销：默认情况下，它**逐个样本**地取出一个批次，调用 128 次 `dataset[i]`，
 # 再把这 128 个小张量堆叠起来（`collate`）。而 `TensorDataset` 可以一次用一整个索引列表来取数据。
 # 所以我们让 `BatchSampler` 直接给出整批（打乱后的）索引，并用 `batch_size=None` 关掉 DataLoader 自己的分批：
-# 这样每个批次对每个张量只做一次索引。批次相同、顺序相同（用同一个生成器时），Python 代码却少得多。
+# 这样每个批次对每个张量只做一次索引。批次相同、顺序相同，Python 代码却少得多。
+#
+# 要做到“顺序相同”，还差一样东西：给每个 DataLoader 一个设了种子的 `torch.Generator`。如果不传 `generator=`，
+# 打乱顺序的 DataLoader 就从 PyTorch 的全局随机状态中取随机数，而其他所有随机操作（初始化模型、Dropout）也都在消耗这个状态；
+# 这样两个 DataLoader，或者两次运行，打乱的顺序就不一样了。有了自己的生成器 `torch.Generator().manual_seed(0)`，
+# DataLoader 的顺序就只取决于它的种子。下面给每个 DataLoader 各配一个新的生成器，并检查三者给出的第一个批次完全相同。
 #
 # 我们用你的 `train_epoch`，分别通过三种 DataLoader 在前 2,560 张训练图片上训练一轮，看看各要多久。
 
@@ -490,14 +505,25 @@ print("train:", tuple(train_images.shape), train_images.dtype, train_images.devi
       " test:", tuple(test_images.shape))
 
 SLICE = 2560
+
+
+def seeded():
+    # [en] A generator of its own for each loader: its order depends on this seed alone.
+    # [zh] 每个 DataLoader 都有自己的生成器：它的顺序只取决于这个种子。
+    return torch.Generator().manual_seed(0)
+
+
 pipeline_loader = DataLoader(Subset(train_set, range(SLICE)), batch_size=BATCH_SIZE, shuffle=True,
-                             generator=generator)
+                             generator=seeded())
 slice_set = TensorDataset(train_images[:SLICE], train_labels[:SLICE])
-sample_loader = DataLoader(slice_set, batch_size=BATCH_SIZE, shuffle=True, generator=generator)
+sample_loader = DataLoader(slice_set, batch_size=BATCH_SIZE, shuffle=True, generator=seeded())
 # [en] The sampler makes the batches (lists of shuffled indices); the loader only indexes the dataset with them.
 # [zh] 由采样器生成批次（打乱后的索引列表）；DataLoader 只负责用它们去索引数据集。
-batch_sampler = BatchSampler(RandomSampler(slice_set, generator=generator), BATCH_SIZE, drop_last=False)
+batch_sampler = BatchSampler(RandomSampler(slice_set, generator=seeded()), BATCH_SIZE, drop_last=False)
 batch_loader = DataLoader(slice_set, sampler=batch_sampler, batch_size=None)
+
+first_labels = [next(iter(loader))[1].cpu() for loader in (pipeline_loader, sample_loader, batch_loader)]
+print("same first batch:", all(torch.equal(first_labels[0], labels) for labels in first_labels))
 
 
 def seconds_for_one_epoch(loader):
@@ -526,7 +552,7 @@ print(f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster th
 # batches saves another third or so (the exact numbers depend on the machine and on what else it is
 # doing). Same model, same training step: the difference is all in preparing the data. The pipeline
 # is still the right tool when a data set does not fit in memory, or when every epoch should see
-# *differently* transformed images (random crops, flips: data augmentation, in a later lesson).
+# *differently* transformed images (random crops, flips: what is called data augmentation).
 #
 # `helper.tensor_loader(images, labels, batch_size, shuffle, generator)` builds the batch-by-batch
 # loader in one line; we use it from now on. (One difference to remember: its `.batch_size` is
@@ -536,7 +562,7 @@ print(f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster th
 # 在 CPU 上，用内存中的张量通常比数据管道快五到十倍，按整批取数据还能再省下三分之一左右
 # （具体数字取决于机器，以及机器当时还在忙些什么）。
 # 模型相同、训练步骤相同，差别完全来自数据准备。当数据集放不进内存，或者希望每个轮次看到*不同*变换后的图片时
-# （随机裁剪、翻转，即数据增强，后面的课会讲），数据管道仍然是合适的工具。
+# （随机裁剪、翻转，即所谓的数据增强），数据管道仍然是合适的工具。
 #
 # `helper.tensor_loader(images, labels, batch_size, shuffle, generator)` 用一行代码就能构造出这种按整批取数据的
 # DataLoader，后面我们都用它。（有一点要记住：它的 `.batch_size` 是 `None`，因为批次是由采样器而不是 DataLoader 生成的。）
@@ -544,12 +570,20 @@ print(f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster th
 # %% [markdown] lang="en"
 # ## 7. The training loop
 #
-# Everything together. Each epoch trains once over the 60,000 training images (shuffled anew every
-# epoch by the seeded `generator`), then measures:
+# **Three sets, three jobs.** Before training, we cut a **validation set** of 5,000 images off the
+# 60,000 training images, at random but with a seeded generator, so it is the same cut in every run.
+# The model trains on the other 55,000. Every choice we make while developing (how many epochs, which
+# learning rate, which model) is made by looking at the validation results. The **test set** is used
+# once, at the very end, to report how well the finished model does on images that played no part in
+# any decision. If we chose the epochs by watching the test accuracy, that choice would fit the test
+# set a little, and the reported accuracy would be too optimistic.
 #
-# * the test loss and accuracy, in eval mode and without gradients (the 10,000 test images fit in one
-#   forward pass, so the loss needs no loader);
-# * the training accuracy, on the first 10,000 training images only, which is enough and saves time.
+# Everything together. Each epoch trains once over the 55,000 training images (shuffled anew every
+# epoch by the seeded `generator`), then measures, in eval mode and without gradients:
+#
+# * the validation loss and accuracy (the 5,000 validation images fit in one forward pass, so the
+#   loss needs no loader);
+# * the training accuracy, on 5,000 training images only, which is enough and saves time.
 #
 # One more ingredient: a **learning-rate schedule**. `CosineAnnealingLR` lowers the learning rate after
 # every epoch along half a cosine, from 0.05 down to 0: large steps while the weights are far from
@@ -559,10 +593,17 @@ print(f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster th
 # %% [markdown] lang="zh"
 # ## 7. 训练循环
 #
-# 把所有部分组合起来。每个轮次先在 60,000 张训练图片上训练一遍（由设了种子的 `generator` 在每个轮次重新打乱顺序），然后测量：
+# **三个数据集，三种用途。** 训练之前，我们从 60,000 张训练图片中随机分出 5,000 张作为**验证集**；
+# 分的时候用设了种子的生成器，所以每次运行分法都一样。模型只在其余 55,000 张图片上训练。
+# 开发过程中的每个选择（训练多少个轮次、用什么学习率、用哪个模型）都要看验证集上的结果来决定。
+# **测试集**只在最后用一次，用来报告完成的模型在没有参与过任何决定的图片上表现如何。
+# 如果我们盯着测试准确率来选轮次，这个选择就会多少迁就测试集，报告出来的准确率就会偏乐观。
 #
-# * 测试集上的损失和准确率，在评估模式下、不求梯度（10,000 张测试图片一次前向传播就能算完，所以计算损失不需要 DataLoader）；
-# * 训练集上的准确率，只用前 10,000 张训练图片来测，这就够了，还能节省时间。
+# 把所有部分组合起来。每个轮次先在 55,000 张训练图片上训练一遍（由设了种子的 `generator` 在每个轮次重新打乱顺序），
+# 然后在评估模式下、不求梯度地测量：
+#
+# * 验证集上的损失和准确率（5,000 张验证图片一次前向传播就能算完，所以计算损失不需要 DataLoader）；
+# * 训练集上的准确率，只用 5,000 张训练图片来测，这就够了，还能节省时间。
 #
 # 还有一个新东西：**学习率调度**。`CosineAnnealingLR` 在每个轮次结束后按半个余弦曲线降低学习率，从 0.05 一直降到 0：
 # 权重离好的解还远时步子迈大一些，最后步子变小，让权重稳定下来，而不是来回震荡。进度条会显示已经完成的轮次。
@@ -574,11 +615,18 @@ model = make_model()
 optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
 scheduler = torch.optim.lr_scheduler.CosineAnnealingLR(optimizer, T_max=EPOCHS)
 
-train_loader = helper.tensor_loader(train_images, train_labels, BATCH_SIZE, shuffle=True, generator=generator)
-train_eval_loader = helper.tensor_loader(train_images[:10000], train_labels[:10000], 1000)
-test_loader = helper.tensor_loader(test_images, test_labels, 1000)
+# [en] 5,000 validation images, cut off the training images by a seeded permutation.
+# [zh] 用设了种子的随机排列，从训练图片中分出 5,000 张验证图片。
+order = torch.randperm(len(train_images), generator=torch.Generator().manual_seed(0)).to(device)
+val_index, fit_index = order[:5000], order[5000:]
+val_images, val_labels = train_images[val_index], train_labels[val_index]
+fit_images, fit_labels = train_images[fit_index], train_labels[fit_index]
 
-history = {"train_loss": [], "test_loss": [], "train_acc": [], "test_acc": []}
+train_loader = helper.tensor_loader(fit_images, fit_labels, BATCH_SIZE, shuffle=True, generator=generator)
+train_eval_loader = helper.tensor_loader(fit_images[:5000], fit_labels[:5000], 1000)
+val_loader = helper.tensor_loader(val_images, val_labels, 1000)
+
+history = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
 start = time.perf_counter()
 epochs = helper.progress(range(1, EPOCHS + 1), desc="epochs")
 for epoch in epochs:
@@ -589,16 +637,16 @@ for epoch in epochs:
 
     model.eval()
     with torch.no_grad():
-        test_loss = criterion(model(test_images), test_labels).item()
+        val_loss = criterion(model(val_images), val_labels).item()
     history["train_loss"].append(train_loss)
-    history["test_loss"].append(test_loss)
+    history["val_loss"].append(val_loss)
     history["train_acc"].append(evaluate(model, train_eval_loader, device))
-    history["test_acc"].append(evaluate(model, test_loader, device))
-    epochs.set_postfix(train_loss=f"{train_loss:.4f}", test_acc=f"{history['test_acc'][-1]:.4f}")
+    history["val_acc"].append(evaluate(model, val_loader, device))
+    epochs.set_postfix(train_loss=f"{train_loss:.4f}", val_acc=f"{history['val_acc'][-1]:.4f}")
 training_seconds = time.perf_counter() - start
 
-test_accuracy = history["test_acc"][-1]
-print(f"test accuracy after {EPOCHS} epochs: {test_accuracy:.4f} ({training_seconds:.1f} s of training on {device})")
+print(f"validation accuracy after {EPOCHS} epochs: {history['val_acc'][-1]:.4f} "
+      f"({training_seconds:.1f} s of training on {device})")
 helper.plot_history(history);
 
 # %% [markdown] lang="en"
@@ -606,26 +654,28 @@ helper.plot_history(history);
 #
 # * the training loss (averaged over each epoch while the weights were still changing, with Dropout on)
 #   falls fast, then slowly;
-# * the test loss is *lower* than the training loss at first: it is measured at the end of the epoch,
-#   by the improved model, and without Dropout;
-# * later the training accuracy climbs above the test accuracy, and the test loss levels off: the
-#   model starts to fit details of its training images that do not carry over to new ones (the
-#   beginning of over-fitting, a topic of its own).
+# * the validation loss is *lower* than the training loss at first: it is measured at the end of the
+#   epoch, by the improved model, and without Dropout;
+# * later the training accuracy climbs above the validation accuracy, and the validation loss levels
+#   off: the model starts to fit details of its training images that do not carry over to new ones
+#   (the beginning of **overfitting**).
 #
-# The cell below stops the notebook if the accuracy falls under 98%, so a change that breaks training
-# cannot go unnoticed.
+# The training is finished, so now, once, the test set. The cell stops the notebook if the test
+# accuracy falls under 98%, so a change that breaks training cannot go unnoticed.
 
 # %% [markdown] lang="zh"
 # 看看这些曲线：
 #
 # * 训练损失（在每个轮次中取平均，当时权重还在变化，而且 Dropout 是开着的）先是快速下降，然后变慢；
-# * 一开始测试损失反而*低于*训练损失：它是在轮次结束时由已经变好的模型测出的，并且没有 Dropout；
-# * 之后训练准确率升到了测试准确率之上，测试损失也趋于平稳：模型开始记住训练图片中那些无法推广到新图片的细节
-#   （这是过拟合的开端，后面会专门讨论）。
+# * 一开始验证损失反而*低于*训练损失：它是在轮次结束时由已经变好的模型测出的，并且没有 Dropout；
+# * 之后训练准确率升到了验证准确率之上，验证损失也趋于平稳：模型开始记住训练图片中那些无法推广到新图片的细节
+#   （这是**过拟合**的开端）。
 #
-# 下面的单元格会在准确率低于 98% 时让笔记本报错停下，这样任何破坏了训练的改动都不会被忽略。
+# 训练已经结束，现在才用测试集，而且只用这一次。如果测试准确率低于 98%，下面的单元格会让笔记本报错停下，
+# 这样任何破坏了训练的改动都不会被忽略。
 
 # %%
+test_accuracy = evaluate(model, helper.tensor_loader(test_images, test_labels, 1000), device)
 assert test_accuracy >= 0.98, f"test accuracy {test_accuracy:.4f} is below 0.98: has the training loop changed?"
 print(f"test accuracy {test_accuracy:.2%} ≥ 98%")
 

@@ -146,8 +146,10 @@ plot_paths([slow, zigzag], [message("momentum_step_plain_gd", lr=0.3), message("
 # $$x \leftarrow x - \text{lr}\cdot\frac{x}{10} = \left(1 - \frac{\text{lr}}{10}\right) x, \qquad
 #   y \leftarrow y - \text{lr}\cdot 2y = (1 - 2\,\text{lr})\, y.$$
 #
-# * For $y$ to shrink we need $|1 - 2\,\text{lr}| < 1$, so **lr < 1**. Above that, the steep direction
-#   overshoots further at every step and the descent diverges.
+# * For $y$ to shrink we need $|1 - 2\,\text{lr}| < 1$, so **0 < lr < 1**. At exactly lr = 1 the
+#   factor is $-1$: $y$ jumps between $+1.5$ and $-1.5$ for ever, an oscillation that neither grows nor
+#   shrinks. Above 1 the steep direction overshoots further at every step and the descent
+#   **diverges** (the cell below runs both).
 # * With lr = 0.9, $y$ is multiplied by $-0.8$ each step: it changes sign every time, the zig-zag.
 # * Along $x$ the factor is $1 - 0.09 = 0.91$: each step removes only 9% of the remaining distance.
 #   After 40 steps $x$ is still $-9 \cdot 0.91^{40} \approx -0.21$.
@@ -163,13 +165,20 @@ plot_paths([slow, zigzag], [message("momentum_step_plain_gd", lr=0.3), message("
 # $$x \leftarrow x - \text{lr}\cdot\frac{x}{10} = \left(1 - \frac{\text{lr}}{10}\right) x, \qquad
 #   y \leftarrow y - \text{lr}\cdot 2y = (1 - 2\,\text{lr})\, y.$$
 #
-# * 要让 $y$ 缩小，需要 $|1 - 2\,\text{lr}| < 1$，也就是 **lr < 1**。超过这个值，陡峭方向每一步都会冲得更远，梯度下降就发散了。
+# * 要让 $y$ 缩小，需要 $|1 - 2\,\text{lr}| < 1$，也就是 **0 < lr < 1**。lr 恰好等于 1 时，因子是 $-1$：
+#   $y$ 在 $+1.5$ 和 $-1.5$ 之间永远来回跳，这种震荡既不变大也不变小。lr 大于 1 时，陡峭方向每一步都冲得更远，
+#   梯度下降就**发散**了（下面的单元格把这两种情况都跑一遍）。
 # * 当 lr = 0.9 时，$y$ 每一步都乘以 $-0.8$：每一步都变号，这就是“之”字形震荡。
 # * 沿 $x$ 方向的因子是 $1 - 0.09 = 0.91$：每一步只缩短剩余距离的 9%。走完 40 步，$x$ 仍有
 #   $-9 \cdot 0.91^{40} \approx -0.21$。
 #
 # 陡峭的方向限制了学习率的上限，平缓的方向于是只能慢慢爬。两个方向曲率之比越大（这里是 20），情况就越糟。
 # 我们想要的是：沿着山谷迈大步，横穿山谷迈小步。
+
+# %%
+for lr in (1.0, 1.1):
+    path = gradient_descent(lr)
+    print(f"lr = {lr}: y after 1, 2, 3 and {STEPS} steps:", [round(path[t, 1].item(), 2) for t in (1, 2, 3, STEPS)])
 
 # %% [markdown] lang="en"
 # ## 2. Momentum: let the steps build up speed
@@ -299,6 +308,9 @@ ax.legend();
 # 有成百万个方向，小批量的梯度又带着噪声，把大约 $1/(1-\mu) = 10$ 步的梯度平均起来恰恰是有帮助的。
 #
 # **想一想：** 当 $\mu = 0.9$ 时，你会在这个碗上试哪个学习率？改一改上面的 `LR`，再把这几个单元格运行一遍。
+
+# %%
+helper.diagrams.descent_paths({"μ = 0": paths[0.0], "μ = 0.5": paths[0.5]}, lambda x, y: x ** 2 / 20 + y ** 2, START);
 
 # %% [markdown] lang="en"
 # ### Another way to write momentum
@@ -456,7 +468,7 @@ print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.
 # %% [markdown] lang="en"
 # ## Questions to think about
 #
-# 1. On the bowl, plain gradient descent diverges for lr ≥ 1. Run `momentum_descent(1.2, 0.5)`: does
+# 1. On the bowl, plain gradient descent diverges for lr > 1 (and oscillates for ever at lr = 1). Run `momentum_descent(1.2, 0.5)`: does
 #    momentum change where the limit is? (Hint: across the valley the velocity is about $g/(1+\mu)$.)
 # 2. The velocity starts at zero. For the first few steps, is the step with momentum longer or
 #    shorter than its long-run length $\text{lr}\cdot g/(1-\mu)$? Why might that be a good thing?
@@ -472,7 +484,7 @@ print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.
 # %% [markdown] lang="zh"
 # ## 思考题
 #
-# 1. 在这个碗上，当 lr ≥ 1 时普通梯度下降会发散。运行 `momentum_descent(1.2, 0.5)` 试试：动量会改变这个上限吗？
+# 1. 在这个碗上，当 lr > 1 时普通梯度下降会发散（lr = 1 时则永远震荡下去）。运行 `momentum_descent(1.2, 0.5)` 试试：动量会改变这个上限吗？
 #    （提示：横穿山谷时，速度大约是 $g/(1+\mu)$。）
 # 2. 速度从 0 开始。在最初几步，带动量的步长比它的长期步长 $\text{lr}\cdot g/(1-\mu)$ 长还是短？为什么这可能是件好事？
 # 3. 第 6 课中学习率每个轮次都在减小（余弦调度）。如果用另一种写法 $u \leftarrow \mu u - \text{lr}\cdot g$，

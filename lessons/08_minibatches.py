@@ -297,6 +297,9 @@ for batch_size, measured_on in ((1, 512), (32, 8192), (256, 8192), (8192, 8192))
 # 如果设置 `drop_last=True`，一个轮次只有 937 步，每个轮次都有 32 张图片轮空（打乱顺序时，每次轮空的图片都不一样）。
 
 # %%
+helper.diagrams.epoch_batches(n_samples=10, batch_size=4);
+
+# %%
 n_samples, batch_size = 60_000, 64
 full_batches, last_batch = divmod(n_samples, batch_size)
 print(f"{n_samples} / {batch_size} = {n_samples / batch_size}")

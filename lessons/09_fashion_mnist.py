@@ -31,8 +31,8 @@
 # # 第 9 课 · FashionMNIST 完整项目
 #
 # 现在来做一个完整的项目。FashionMNIST 的格式和 MNIST 一样（70,000 张 28 × 28 像素的灰度图片，共 10 个类别），
-# 只不过图片内容从数字换成了服饰：T 恤、裤子、套头衫、连衣裙、外套、凉鞋、衬衫、运动鞋、包和短靴。
-# 它比 MNIST 难：在这么小的尺寸下，衬衫和 T 恤可能长得非常像。
+# 只不过图片内容从数字换成了服饰：T恤/上衣、裤子、套头衫、连衣裙、外套、凉鞋、衬衫、运动鞋、包和短靴。
+# 它比 MNIST 难：在这么小的尺寸下，衬衫和T恤/上衣可能长得非常像。
 #
 # 我们按照真实项目的顺序走完每一步：
 #
@@ -67,7 +67,9 @@
 # 练习的计时也是按单线程进行的。在你自己的电脑上，可以调大 `CPU_THREADS`（用 GPU 时它不起作用）。
 
 # %%
+import tempfile
 import time
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -127,7 +129,7 @@ helper.show_batch(train_set.data[first_four], train_set.targets[first_four], cla
 # and shirts.
 
 # %% [markdown] lang="zh"
-# **想一想：** 你觉得模型会把哪些类别搞混？仔细看看 T 恤、套头衫、外套和衬衫这几列。
+# **想一想：** 你觉得模型会把哪些类别搞混？仔细看看 T恤/上衣、套头衫、外套和衬衫这几列。
 
 # %% [markdown] lang="en"
 # ### Into memory, and normalised
@@ -187,16 +189,33 @@ image, label = datasets.FashionMNIST(helper.data_root(), train=True, download=Fa
 print(tuple(image.shape), classes[label], "same as ours:", torch.allclose(image, train_images[0].cpu(), atol=1e-5))
 
 # %% [markdown] lang="en"
+# **A validation set.** As in lesson 6, we cut 5,000 images off the training images, with a seeded
+# generator so that the cut is the same in every run, and train on the other 55,000. Everything we
+# decide in this notebook (which epoch's weights to keep, which model is better, what to try next)
+# is decided on the validation set; the test set is used once per model, at the end, to report how
+# well the finished model does. (The mean and standard deviation above were computed before the cut;
+# two numbers over 47 million pixels hardly depend on which 5,000 images are in the validation set.)
+#
 # Last, the loader: shuffled batches of `BATCH_SIZE` images with a seeded generator, as in
 # lesson 8, fetched a whole batch at a time with `helper.tensor_loader` (lesson 6 shows how it works
-# and why it is faster). The test set needs no loader: we evaluate it in large slices.
+# and why it is faster). The validation and test sets need no loader: we evaluate them in large slices.
 
 # %% [markdown] lang="zh"
+# **验证集。** 和第 6 课一样，我们从训练图片中分出 5,000 张作为验证集，分的时候用设了种子的生成器，
+# 每次运行分法都相同；模型只在其余 55,000 张图片上训练。这个笔记本里的每个决定（保留哪个轮次的权重、哪个模型更好、
+# 下一步尝试什么）都在验证集上做出；测试集对每个模型只在最后用一次，用来报告完成的模型表现如何。
+# （上面的均值和标准差是在划分之前算的；对 4,700 万个像素求出的这两个数，几乎不受验证集里是哪 5,000 张图片的影响。）
+#
 # 最后是 loader：和第 8 课一样，用设好种子的生成器，把数据打乱后按每批 `BATCH_SIZE` 张图片分发；
 # 这里用 `helper.tensor_loader` 一次取出一整批（第 6 课讲过它的原理，以及为什么更快）。
-# 测试集不需要 loader：评估时我们按大块切片来处理它。
+# 验证集和测试集不需要 loader：评估时我们按大块切片来处理它们。
 
 # %%
+order = torch.randperm(len(train_images), generator=torch.Generator().manual_seed(SEED)).to(device)
+val_images, val_labels = train_images[order[:5000]], train_labels[order[:5000]]
+train_images, train_labels = train_images[order[5000:]], train_labels[order[5000:]]
+print("train:", len(train_images), " validation:", len(val_images), " test:", len(test_images))
+
 train_loader = helper.tensor_loader(train_images, train_labels, BATCH_SIZE, shuffle=True, generator=generator)
 print(len(train_loader), "batches per epoch")
 
@@ -212,6 +231,8 @@ print(len(train_loader), "batches per epoch")
 # 85% of them in the first layer.
 
 # %% [markdown] lang="zh"
+# ## 3. 第一个模型：多层感知机
+#
 # MLP 把每张图片展平成 784 个数，再送进两个使用 ReLU 的隐藏层：
 #
 # `(N, 1, 28, 28)` → Flatten → `(N, 784)` → Linear → `(N, 256)` → ReLU → Linear → `(N, 128)` → ReLU →
@@ -246,9 +267,18 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #
 # `train` is the training loop of lesson 8, with three additions:
 #
-# * **AdamW**: Adam keeps a momentum of the gradient (lesson 7) and divides each parameter's step by
-#   a running average of the size of its gradients, so that every parameter moves at a sensible
-#   pace; the W adds a small weight decay. It is a good default optimizer;
+# * **AdamW**: for every parameter, Adam keeps two running averages: of its gradient $g$ (the
+#   *first moment* $m$, momentum as in lesson 7, $m \leftarrow \beta_1 m + (1 - \beta_1) g$ with
+#   $\beta_1 = 0.9$) and of its squared gradient (the *second moment* $v$,
+#   $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$ with $\beta_2 = 0.999$). Both start at 0 and so
+#   are too small in the first steps; **bias correction** divides them by $1 - \beta_1^t$ and
+#   $1 - \beta_2^t$ at step $t$, giving $\hat m$ and $\hat v$. The step is
+#   $\text{lr} \cdot \hat m / (\sqrt{\hat v} + \varepsilon)$: about `lr` in size whatever the scale of
+#   the gradient, so every parameter moves at a sensible pace. The W is **decoupled weight decay**:
+#   each step also shrinks every weight directly, $w \leftarrow w - \text{lr}\cdot\lambda\, w$
+#   ($\lambda$ = `weight_decay`, 0.01 by default), apart from the gradient. (Adam's own
+#   `weight_decay` adds $\lambda w$ to the gradient instead, where the division by $\sqrt{\hat v}$
+#   weakens it for exactly the weights with large gradients.) It is a good default optimizer;
 # * **a one-cycle learning-rate schedule** (`OneCycleLR`): the learning rate rises to its peak over
 #   the first 30% of the steps, then falls smoothly to almost zero. Large steps early explore;
 #   small steps at the end settle into a minimum. With few epochs this helps a lot. The scheduler
@@ -259,8 +289,13 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #   losses we *report* are the plain cross-entropy, so that training and test can be compared.)
 #
 # After every epoch `train` records four numbers: the training loss and accuracy (averaged over the
-# epoch's batches, while the model was still changing) and the test loss and accuracy (measured
-# with `evaluate` at the end of the epoch). `helper.progress` shows a progress bar over the epochs.
+# epoch's batches, while the model was still changing) and the validation loss and accuracy
+# (measured with `evaluate` at the end of the epoch). When the validation accuracy is the best so
+# far, it **saves the model's weights**: `model.state_dict()` is a dictionary of every parameter and
+# buffer (BatchNorm's running statistics too), and `torch.save` writes it to a file. At the end it
+# loads the best weights back with `model.load_state_dict(torch.load(path))`, so the model we test
+# is the best one on validation, not simply the last one. `helper.progress` shows a progress bar
+# over the epochs.
 
 # %% [markdown] lang="zh"
 # ## 4. 训练与评估
@@ -272,8 +307,15 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #
 # `train` 就是第 8 课的训练循环，另外加了三样东西：
 #
-# * **AdamW**：Adam 对梯度使用动量（第 7 课），并用每个参数梯度大小的滑动平均去除它的步长，
-#   让每个参数都以合适的速度移动；名字里的 W 表示再加上一点权重衰减。它是一个很好的默认优化器；
+# * **AdamW**：Adam 为每个参数维护两个滑动平均：梯度 $g$ 的滑动平均（*一阶矩* $m$，即第 7 课的动量，
+#   $m \leftarrow \beta_1 m + (1 - \beta_1) g$，$\beta_1 = 0.9$），以及梯度平方的滑动平均（*二阶矩* $v$，
+#   $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$，$\beta_2 = 0.999$）。两者都从 0 开始，所以最初几步会偏小；
+#   **偏差校正**在第 $t$ 步把它们分别除以 $1 - \beta_1^t$ 和 $1 - \beta_2^t$，得到 $\hat m$ 和 $\hat v$。
+#   每一步的更新量是 $\text{lr} \cdot \hat m / (\sqrt{\hat v} + \varepsilon)$：不论梯度的尺度如何，步长都在 `lr` 左右，
+#   每个参数都以合适的速度移动。名字里的 W 指**解耦的权重衰减**：每一步还把每个权重直接缩小一点，
+#   $w \leftarrow w - \text{lr}\cdot\lambda\, w$（$\lambda$ 即 `weight_decay`，默认 0.01），与梯度分开进行。
+#   （Adam 自带的 `weight_decay` 则是把 $\lambda w$ 加到梯度上，再一起除以 $\sqrt{\hat v}$，恰恰削弱了梯度大的那些权重上的衰减。）
+#   它是一个很好的默认优化器；
 # * **单周期（one-cycle）学习率调度**（`OneCycleLR`）：在前 30% 的步数里，学习率逐渐升到峰值，然后平滑地降到接近零。
 #   前期步子大，便于探索；后期步子小，便于稳稳落入极小值。轮次很少时，它的帮助很大。调度器每个批次走一步，
 #   紧跟在优化器之后；
@@ -282,7 +324,10 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #   （我们**记录**的损失是普通的交叉熵，这样训练损失和测试损失才能相互比较。）
 #
 # 每个轮次结束后，`train` 记录四个数：训练损失和训练准确率（在这个轮次的各个批次上取平均，当时模型还在不断变化），
-# 以及测试损失和测试准确率（在轮次结束时用 `evaluate` 测得）。`helper.progress` 会显示轮次的进度条。
+# 以及验证损失和验证准确率（在轮次结束时用 `evaluate` 测得）。每当验证准确率创下新高，它就**保存模型的权重**：
+# `model.state_dict()` 是一个字典，包含所有参数和缓冲区（也包括 BatchNorm 的滑动统计量），`torch.save` 把它写进文件。
+# 训练结束时，再用 `model.load_state_dict(torch.load(path))` 把最好的权重载回来；这样我们测试的是验证集上最好的模型，
+# 而不只是最后一个轮次的模型。`helper.progress` 会显示轮次的进度条。
 
 # %%
 def evaluate(model, images, labels, chunk=1000):
@@ -305,14 +350,22 @@ def predict(model, images, chunk=1000):
         return torch.cat([model(images[i:i + chunk]).argmax(dim=1).cpu() for i in range(0, len(images), chunk)])
 
 
-def train(model, epochs, lr):
-    """Train `model` on train_loader with AdamW and a one-cycle schedule; return the history per epoch."""
+CHECKPOINTS = Path(tempfile.mkdtemp(prefix="fashion_mnist_"))
+
+
+def train(model, epochs, lr, name):
+    """Train `model` on train_loader with AdamW and a one-cycle schedule; return the history per epoch.
+
+    The weights of the epoch with the best validation accuracy are saved to CHECKPOINTS/<name>.pt
+    and loaded back into `model` at the end.
+    """
     # [en] The same shuffling for every model, whatever ran before.
     # [zh] 无论之前运行过什么，每个模型都使用同样的打乱顺序。
     generator.manual_seed(SEED)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(train_loader))
-    history = {"train_loss": [], "test_loss": [], "train_acc": [], "test_acc": []}
+    history = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
+    checkpoint, best_accuracy, best_epoch = CHECKPOINTS / f"{name}.pt", -1.0, 0
     start = time.perf_counter()
     for epoch in helper.progress(range(epochs), desc="epochs"):
         model.train()
@@ -326,12 +379,18 @@ def train(model, epochs, lr):
             scheduler.step()
             total_loss += F.cross_entropy(logits.detach(), yb, reduction="sum").item()
             correct += (logits.argmax(dim=1) == yb).sum().item()
-        test_loss, test_acc = evaluate(model, test_images, test_labels)
+        val_loss, val_acc = evaluate(model, val_images, val_labels)
         history["train_loss"].append(total_loss / len(train_images))
         history["train_acc"].append(correct / len(train_images))
-        history["test_loss"].append(test_loss)
-        history["test_acc"].append(test_acc)
-    print(f"{epochs} epochs in {time.perf_counter() - start:.1f} s; test accuracy {history['test_acc'][-1]:.2%}")
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+        if val_acc > best_accuracy:
+            best_accuracy, best_epoch = val_acc, epoch + 1
+            torch.save(model.state_dict(), checkpoint)
+    seconds = time.perf_counter() - start
+    model.load_state_dict(torch.load(checkpoint, weights_only=True))
+    print(f"{epochs} epochs in {seconds:.1f} s ({seconds / epochs:.1f} s per epoch); best validation accuracy "
+          f"{best_accuracy:.2%} after epoch {best_epoch}, loaded back from {checkpoint.name}")
     return history
 
 
@@ -342,26 +401,27 @@ def train(model, epochs, lr):
 # 训练之前，MLP 的准确率应该在随机猜测的水平，约为 10%：十个类别里猜中一个。
 
 # %%
-print("before training: loss {:.3f}, accuracy {:.1%}".format(*evaluate(mlp, test_images, test_labels)))
-mlp_history = train(mlp, MLP_EPOCHS, MLP_LR)
+print("before training: loss {:.3f}, accuracy {:.1%}".format(*evaluate(mlp, val_images, val_labels)))
+mlp_history = train(mlp, MLP_EPOCHS, MLP_LR, "mlp")
 helper.plot_history(mlp_history);
 
 # %% [markdown] lang="en"
 # The training curves keep improving until the end, because the schedule lowers the learning rate;
-# the test accuracy levels off near 89–90%. The gap between the training and the test curves is
-# the beginning of **overfitting**: the model fits its training images better than new ones.
+# the validation accuracy levels off near 89–90%. The gap between the training and the validation
+# curves is the beginning of **overfitting**: the model fits its training images better than new ones.
 #
-# The next cell guards the result: if a change makes the MLP worse than 89% on the 10,000 test
-# images, it fails.
+# Training is over and the best weights are loaded, so the MLP meets the test set, once. The cell
+# guards the result: if a change makes the MLP worse than 89% on the 10,000 test images, it fails.
 
 # %% [markdown] lang="zh"
-# 由于学习率在逐渐降低，训练曲线直到最后都在改善；测试准确率则稳定在 89% 到 90% 附近。训练曲线和测试曲线之间的差距，
+# 由于学习率在逐渐降低，训练曲线直到最后都在改善；验证准确率则稳定在 89% 到 90% 附近。训练曲线和验证曲线之间的差距，
 # 就是**过拟合**的苗头：模型对训练图片的拟合比对新图片更好。
 #
-# 下一个单元格用来守住这个结果：如果某个改动让 MLP 在 10,000 张测试图片上的准确率低于 89%，它就会报错。
+# 训练已经结束，最好的权重也已载回，现在让 MLP 在测试集上考一次，只考这一次。下面的单元格同时守住这个结果：
+# 如果某个改动让 MLP 在 10,000 张测试图片上的准确率低于 89%，它就会报错。
 
 # %%
-mlp_accuracy = mlp_history["test_acc"][-1]
+mlp_accuracy = evaluate(mlp, test_images, test_labels)[1]
 print(f"MLP test accuracy: {mlp_accuracy:.2%}")
 assert mlp_accuracy >= 0.89, f"the MLP should reach 89% test accuracy, got {mlp_accuracy:.2%}"
 
@@ -371,23 +431,28 @@ assert mlp_accuracy >= 0.89, f"the MLP should reach 89% test accuracy, got {mlp_
 # One number hides a lot. The **confusion matrix** counts, for every true class (row), how often
 # each class was predicted (column): the diagonal holds the correct answers, everything off the
 # diagonal is a mistake, and the large off-diagonal cells show which classes get mixed up.
+#
+# We look at the mistakes on the **validation** set: what we learn here decides what we try next
+# (a convolutional network, in section 7), and decisions are made on validation.
 
 # %% [markdown] lang="zh"
 # ## 5. 模型错在哪里？
 #
 # 一个数字会掩盖很多信息。**混淆矩阵**统计的是：对每个真实类别（行），各个类别分别被预测了多少次（列）。
 # 对角线上是预测正确的数量，对角线以外都是错误，其中数值较大的格子说明哪些类别容易被混淆。
+#
+# 我们在**验证集**上看这些错误：从这里得到的认识会决定下一步尝试什么（第 7 节的卷积网络），而做决定用的是验证集。
 
 # %%
-mlp_predictions = predict(mlp, test_images)
-targets = test_labels.cpu()
+mlp_predictions = predict(mlp, val_images)
+targets = val_labels.cpu()
 helper.plot_confusion_matrix(targets, mlp_predictions, classes="fashion");
 
 # %% [markdown] lang="en"
-# Accuracy per class is the diagonal divided by the row sums (1,000 test images per class):
+# Accuracy per class is the diagonal divided by the row sums (about 500 validation images per class):
 
 # %% [markdown] lang="zh"
-# 各类别的准确率，就是对角线上的数除以所在行的总数（每个类别有 1,000 张测试图片）：
+# 各类别的准确率，就是对角线上的数除以所在行的总数（每个类别约有 500 张验证图片）：
 
 # %%
 def per_class_accuracy(predictions):
@@ -401,18 +466,23 @@ for name, accuracy in zip(classes, mlp_per_class.tolist()):
 
 # %% [markdown] lang="en"
 # Trousers, bags, sandals and sneakers are almost always right; shirts are the weak spot, mostly
-# taken for T-shirts, pullovers and coats. Here are some of the mistakes, titled
-# *prediction (true class)*:
+# taken for T-shirts/tops, pullovers and coats. Here are the mistakes of the most confused pair of
+# classes, the largest cell off the diagonal, titled *prediction (true class)*:
 
 # %% [markdown] lang="zh"
-# 裤子、包、凉鞋和运动鞋几乎总能认对；衬衫是最大的短板，经常被认成 T 恤、套头衫或外套。
-# 下面是一些认错的图片，标题是“预测（真实类别）”：
+# 裤子、包、凉鞋和运动鞋几乎总能认对；衬衫是最大的短板，经常被认成T恤/上衣、套头衫或外套。
+# 下面是最容易混淆的那一对类别（对角线以外最大的格子）中认错的图片，标题是“预测（真实类别）”：
 
 # %%
 mistakes = (mlp_predictions != targets).nonzero()[:, 0]
-print(f"{len(mistakes)} mistakes out of {len(targets)} test images")
-shown = mistakes[:24]
-helper.show_batch(test_images[shown.to(device)], targets[shown], classes="fashion",
+print(f"{len(mistakes)} mistakes out of {len(targets)} validation images")
+# [en] The largest count off the diagonal: true class `true`, predicted as `predicted`.
+# [zh] 对角线以外最大的计数：真实类别 `true` 被预测成了 `predicted`。
+counts = helper.confusion_matrix(targets, mlp_predictions, num_classes=10).fill_diagonal_(0)
+true, predicted = divmod(counts.argmax().item(), 10)
+print(f"{classes[true]} → {classes[predicted]}: {counts[true, predicted].item()}")
+shown = ((targets == true) & (mlp_predictions == predicted)).nonzero()[:24, 0]
+helper.show_batch(val_images[shown.to(device)], targets[shown], classes="fashion",
                   predictions=mlp_predictions[shown]);
 
 # %% [markdown] lang="en"
@@ -580,10 +650,14 @@ torch.manual_seed(SEED)
 cnn = make_cnn().to(device, memory_format=torch.channels_last)
 print(f"{sum(p.numel() for p in cnn.parameters()):,} parameters, "
       f"{sum(p.numel() for p in cnn[:6].parameters()):,} of them in the convolution part")
+# [en] eval() and no_grad(): looking at shapes must not update BatchNorm's running statistics.
+# [zh] eval() 和 no_grad()：只是看看形状，不能改动 BatchNorm 的滑动统计量。
+cnn.eval()
 x = train_images[:2]
-for layer in cnn:
-    x = layer(x)
-    print(f"{type(layer).__name__:12s} {tuple(x.shape)}")
+with torch.no_grad():
+    for layer in cnn:
+        x = layer(x)
+        print(f"{type(layer).__name__:12s} {tuple(x.shape)}")
 
 # %% [markdown] lang="en"
 # The two convolutions have fewer than 5,000 parameters between them; most of the network's
@@ -593,10 +667,10 @@ for layer in cnn:
 # 两个卷积层加起来还不到 5,000 个参数；和 MLP 一样，网络的大部分参数都在第一个 `Linear` 层里。用同一个函数来训练它：
 
 # %%
-cnn_history = train(cnn, CNN_EPOCHS, CNN_LR)
+cnn_history = train(cnn, CNN_EPOCHS, CNN_LR, "cnn")
 helper.plot_history(cnn_history);
 
-cnn_accuracy = cnn_history["test_acc"][-1]
+cnn_accuracy = evaluate(cnn, test_images, test_labels)[1]
 print(f"CNN test accuracy: {cnn_accuracy:.2%} (MLP: {mlp_accuracy:.2%})")
 assert cnn_accuracy >= 0.91, f"the CNN should reach 91% test accuracy, got {cnn_accuracy:.2%}"
 
@@ -608,7 +682,7 @@ assert cnn_accuracy >= 0.91, f"the CNN should reach 91% test accuracy, got {cnn_
 # 轮次只有一半，参数也略少，卷积网络却胜过了 MLP。它是在哪些类别上进步的？比较一下各类别的准确率：
 
 # %%
-cnn_predictions = predict(cnn, test_images)
+cnn_predictions = predict(cnn, val_images)
 cnn_per_class = per_class_accuracy(cnn_predictions)
 print("   MLP     CNN")
 for name, a, b in zip(classes, mlp_per_class.tolist(), cnn_per_class.tolist()):
