@@ -21,6 +21,11 @@
 #    yourself (the graded exercise), in a way that does not break on large numbers.
 #
 # The network is untrained, so its answers are guesses. Training it is the subject of the next lessons.
+#
+# **Objectives:** after this lesson you can build a two-layer network from plain tensors, read its
+# shapes, and write a softmax that does not overflow.
+#
+# **Time:** about 45 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 1 课 · 从权重矩阵到 softmax
@@ -34,6 +39,10 @@
 #    而且遇到很大的数也不能出错。
 #
 # 这个网络还没有训练过，所以它的回答只是瞎猜。怎样训练它，是后面几课的内容。
+#
+# **学习目标：**学完本课，你将能够只用张量搭一个两层网络，看懂每一步的形状，并写出一个不会溢出的 softmax。
+#
+# **用时：**约 45 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -303,6 +312,47 @@ predictions = probabilities.argmax(dim=1).cpu()
 accuracy = (predictions == labels).float().mean().item()
 print(f"accuracy on this batch: {accuracy:.0%}")
 helper.show_batch(images[:16], labels[:16], classes="mnist", predictions=predictions[:16]);
+
+# %% [markdown] lang="en"
+# ## Summary
+#
+# * A layer computes $X W + b$: one row per image, the bias added to every row by broadcasting; an
+#   activation between the layers keeps two layers from collapsing into one.
+# * Logits are raw scores; softmax turns each row into positive numbers that add up to 1.
+# * Subtract each row's maximum before `exp`: same result, no overflow. `keepdim=True` keeps the
+#   shapes broadcasting along rows, and `x.max(dim=1)` returns values *and* indices.
+# * An untrained network with large random weights is confidently wrong: its confidence comes from
+#   the size of its weights, not from knowledge.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 一层网络计算 $X W + b$：每张图片占一行，偏置通过广播加到每一行上；层与层之间的激活函数让两层不会退化成一层。
+# * logits 是原始分数；softmax 把每一行变成加起来等于 1 的正数。
+# * 先给每一行减去它的最大值再取 `exp`：结果不变，也不会溢出。`keepdim=True` 让形状按行广播；`x.max(dim=1)` 同时返回最大值*和*索引。
+# * 权重很大的、未经训练的网络会自信地答错：它的自信来自权重的大小，而不是学到的知识。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. Multiplying by 10 makes the differences between the logits ten times larger, so softmax gets
+#    sharper, close to 1 on the largest logit and 0 elsewhere; multiplying by 0.1 shrinks the
+#    differences and the probabilities approach the uniform $1/C$. The order of the classes never
+#    changes. (This factor is what *temperature* controls.)
+# 2. `exp.sum(dim=0)` adds each **column** over the batch: shape `(C,)`, one sum per class across
+#    all images. Dividing by it makes each column, not each row, add up to 1. Every entry still lies
+#    between 0 and 1, so the result looks like probabilities, but the rows do not sum to 1 (and for
+#    a batch of one image it is even right, which hides the bug).
+# 3. Each logit sums 256 products of standard-normal weights with hidden values, so logits are tens
+#    or hundreds apart. Softmax of such differences puts almost all the probability on the largest
+#    one. The confidence reflects the scale of the weights, not anything learned.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 乘以 10 会把 logits 之间的差距放大十倍，softmax 变得更“尖”：最大的 logit 的概率接近 1，其余接近 0；乘以 0.1 则缩小差距，概率趋向均匀的 $1/C$。类别的先后顺序始终不变。（这个因子就是所谓的*温度*。）
+# 2. `exp.sum(dim=0)` 是把每一**列**在整个批次上求和：形状为 `(C,)`，每个类别一个和。除以它之后，加起来等于 1 的是每一列而不是每一行。每个数仍在 0 到 1 之间，看上去像概率，但每一行的和并不是 1（批次里只有一张图片时它甚至是对的，这让 bug 更难发现）。
+# 3. 每个 logit 都是 256 个“标准正态权重 × 隐藏值”的和，所以 logits 之间相差几十甚至几百。对这样的差距做 softmax，几乎全部概率都落在最大的那个上。这种自信只反映了权重的尺度，而不是学到了什么。
 
 # %% [markdown] lang="en"
 # ## Questions to think about

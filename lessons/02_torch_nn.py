@@ -25,6 +25,11 @@
 #
 # The networks are still untrained: the next lesson computes gradients and takes a first step of
 # gradient descent, and the lessons after it train networks on the whole data set.
+#
+# **Objectives:** after this lesson you can write networks as `nn.Module` classes and
+# `nn.Sequential`, read and set their parameters, and choose an initialisation.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 2 课 · 用 `torch.nn` 搭建网络
@@ -41,6 +46,10 @@
 # 6. 让你的网络处理一批真实的手写数字。
 #
 # 这些网络都还没有训练过：下一课会计算梯度，并迈出梯度下降的第一步；再往后的几课会在整个数据集上训练网络。
+#
+# **学习目标：**学完本课，你将能够用 `nn.Module` 类和 `nn.Sequential` 写网络，查看和设置它们的参数，并选择合适的初始化方法。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 from collections import OrderedDict
@@ -637,6 +646,49 @@ accuracy = (predictions == labels).float().mean().item()
 print(f"accuracy on this batch: {accuracy:.0%}")
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * An `nn.Module` creates its layers in `__init__` and uses them in `forward`; every `nn.Parameter`
+#   of its layers is registered, so `model.parameters()` and `model.to(device)` see them all.
+# * `nn.Sequential` is the short form for a straight stack of layers; `torch.nn.functional` holds
+#   the same operations as functions.
+# * ReLU, $\max(0, z)$, is the default activation between layers: cheap, and its gradient does not
+#   fade for positive inputs.
+# * `nn.Linear` starts with weights uniform in $\pm 1/\sqrt{\text{in}}$ (standard deviation
+#   $1/\sqrt{3\,\text{in}}$). Deep networks need Kaiming initialisation for ReLU or Xavier for tanh;
+#   set weights in place under `torch.no_grad()` or with `nn.init`.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * `nn.Module` 在 `__init__` 里创建各层，在 `forward` 里使用它们；各层的每个 `nn.Parameter` 都会自动登记，所以 `model.parameters()` 和 `model.to(device)` 能找到所有参数。
+# * `nn.Sequential` 是“一层接一层”的网络的简写；`torch.nn.functional` 以函数的形式提供同样的运算。
+# * ReLU，即 $\max(0, z)$，是层与层之间默认的激活函数：计算便宜，而且对正的输入梯度不会衰减。
+# * `nn.Linear` 的初始权重在 $\pm 1/\sqrt{\text{in}}$ 内均匀分布（标准差为 $1/\sqrt{3\,\text{in}}$）。深层网络要用 Kaiming 初始化（ReLU）或 Xavier 初始化（tanh）；在 `torch.no_grad()` 里原地修改权重，或者用 `nn.init`。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. $x$ is `(64, 784)`, the stored weight $W$ is `(128, 784)`, so $W^\top$ is `(784, 128)` and $x
+#    W^\top$ is `(64, 128)`; the bias $b$ is `(128,)` and is broadcast to each of the 64 rows; the
+#    output is `(64, 128)`.
+# 2. `flatten(start_dim=1)` turns `(1, 28, 28)` into `(1, 784)`: the channel dimension is taken for
+#    the batch dimension, and the output `(1, 10)` looks right only by accident (a 3-channel image
+#    would silently become "3 images" of 784 values, or fail). Add the batch dimension yourself:
+#    `image.unsqueeze(0)` gives `(1, 1, 28, 28)`.
+# 3. Its output is 0 and its gradient is 0 for every image, so none of its incoming weights ever
+#    changes: the unit is *dead* and stays dead (unless earlier layers happen to change its inputs).
+#    A too-large learning rate or a bad initialisation can kill many units; smaller steps, a careful
+#    initialisation or a LeakyReLU avoid it.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. $x$ 的形状是 `(64, 784)`，保存的权重 $W$ 是 `(128, 784)`，所以 $W^\top$ 是 `(784, 128)`，$x W^\top$ 是 `(64, 128)`；偏置 $b$ 的形状是 `(128,)`，通过广播加到 64 行中的每一行；输出是 `(64, 128)`。
+# 2. `flatten(start_dim=1)` 把 `(1, 28, 28)` 变成 `(1, 784)`：通道维被当成了批量维度，输出 `(1, 10)` 看起来没问题，只是碰巧（一张 3 通道的图片会悄无声息地变成“3 张”各含 784 个数的图片，或者直接报错）。应该自己加上批量维度：`image.unsqueeze(0)` 得到 `(1, 1, 28, 28)`。
+# 3. 它对每张图片的输出都是 0，梯度也都是 0，所以输入它的权重再也不会改变：这个单元“死”了，而且一直死下去（除非前面的层恰好改变了它的输入）。学习率太大或初始化不好会让很多单元死掉；用更小的步长、合适的初始化或 LeakyReLU 可以避免。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. `nn.Linear(784, 128)` stores a weight of shape `(128, 784)` and computes $x W^\top + b$.
@@ -645,7 +697,6 @@ print(f"accuracy on this batch: {accuracy:.0%}")
 #    shape `(1, 28, 28)`, without the batch dimension? How would you fix the input?
 # 3. ReLU sets negative inputs to 0, and its slope there is 0 as well. What might happen to a
 #    hidden unit whose input is negative for *every* image?
-# 4. Why should `forward` return logits and not probabilities?
 #
 # **Next:** LeNet, a *convolutional* network for images, and what happens after the forward pass:
 # how autograd computes the gradient of a loss for every weight, and how one step of gradient
@@ -659,7 +710,6 @@ print(f"accuracy on this batch: {accuracy:.0%}")
 # 2. 你的网络能接收 `(N, 1, 28, 28)` 和 `(N, 784)` 两种输入。如果输入单独一张形状为 `(1, 28, 28)`、
 #    没有批量维度的图片，会发生什么？应该怎样修正输入？
 # 3. ReLU 把负的输入变成 0，而且在那里的斜率也是 0。如果某个隐藏单元对*每一张*图片的输入都是负数，会怎样？
-# 4. 为什么 `forward` 应该返回 logits 而不是概率？
 #
 # **下一课：** LeNet，一个处理图像的*卷积*神经网络，以及前向传播之后的事情：自动求导怎样为每个权重算出损失函数的梯度，
 # 梯度下降又怎样用这些梯度走出一步。

@@ -26,6 +26,12 @@
 # 3. the backward pass: `zero_grad`, `backward`, and the graph of `grad_fn`s autograd walks;
 # 4. one step of gradient descent written by hand (graded exercise), then the same with
 #    `torch.optim.SGD`.
+#
+# **Objectives:** after this lesson you can compute the shapes of convolutions and pooling, build
+# LeNet, get gradients with `backward`, and take one step of gradient descent by hand and with
+# `torch.optim`.
+#
+# **Time:** about 75 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 3 课 · LeNet：卷积、梯度与一步 SGD
@@ -40,6 +46,10 @@
 # 2. 把 LeNet 写成 `nn.Module`（评分练习），查看它的参数，并在随机输入和真实手写数字上做前向传播；
 # 3. 反向传播：`zero_grad`、`backward`，以及 autograd 沿着走的 `grad_fn` 计算图；
 # 4. 亲手写出梯度下降的一步（评分练习），再用 `torch.optim.SGD` 做同样的事。
+#
+# **学习目标：**学完本课，你将能够算出卷积和池化的输出形状，搭出 LeNet，用 `backward` 求梯度，并亲手、再用 `torch.optim` 走一步梯度下降。
+#
+# **用时：**约 75 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import copy
@@ -673,6 +683,50 @@ for step in range(1, 6):
     print(f"step {step}: loss {loss.item():.4f}")
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * A convolution slides a small kernel over the image (strictly, a cross-correlation); its weights
+#   are shared by all positions, so it has few parameters. Without padding, a $k \times k$ kernel
+#   turns $H$ into $H - k + 1$; 2×2 pooling halves it.
+# * Layers take a batch, `(N, C, H, W)`; many also accept one unbatched sample, but we always keep
+#   the batch dimension.
+# * LeNet: 32 → 28 → 14 → 10 → 5, then 400 → 120 → 84 → 10 logits; ours uses ReLU and max pooling
+#   where LeNet-5 had tanh-like units and subsampling.
+# * `loss.backward()` adds the gradient of every parameter to its `.grad`: clear them first
+#   (`zero_grad`). A step of gradient descent is $w \leftarrow w - \text{lr}\cdot\partial L/\partial
+#   w$ under `torch.no_grad()`; `torch.optim.SGD` does exactly this.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 卷积就是让一个小卷积核在图片上滑动（严格地说是互相关）；所有位置共用同一组权重，所以参数很少。不填充时，$k \times k$ 的卷积核把 $H$ 变成 $H - k + 1$；2×2 池化把它减半。
+# * 各层接收一个批次 `(N, C, H, W)`；很多层也接受单个不带批量维度的样本，但我们总是保留批量维度。
+# * LeNet：32 → 28 → 14 → 10 → 5，然后 400 → 120 → 84 → 10 个 logits；原版 LeNet-5 用的是类 tanh 单元和下采样层，我们换成了 ReLU 和最大池化。
+# * `loss.backward()` 把每个参数的梯度累加到它的 `.grad` 上：所以要先清空（`zero_grad`）。梯度下降的一步是在 `torch.no_grad()` 里执行 $w \leftarrow w - \text{lr}\cdot\partial L/\partial w$；`torch.optim.SGD` 做的正是这件事。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. With `padding=2`, conv1 keeps the size: $32 + 4 - 5 + 1 = 32$, so `(N, 6, 32, 32)`. On an
+#    unpadded 28×28 image the maps are 24 → 12 → 8 → 4, flatten gives $16 \cdot 4 \cdot 4 = 256$,
+#    and only `fc1` has to change, to `nn.Linear(256, 120)`. (Or give conv1 `padding=2`: then 28
+#    stays 28 and the rest of the table holds.)
+# 2. 1,024 inputs to $6 \cdot 28 \cdot 28 = 4{,}704$ outputs: $1024 \cdot 4704 + 4704 =
+#    4{,}821{,}600$ parameters, about 30,000 times conv1's 156. The convolution connects each output
+#    to a 5×5 patch only, and all positions share one kernel per map.
+# 3. Adding lets you sum gradients from several losses, or from several small batches before one
+#    step (gradient accumulation, when a large batch does not fit in memory). It bites when you
+#    forget `zero_grad()`: each step then uses the sum of all gradients so far, and training goes
+#    wrong without any error message.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. `padding=2` 时 conv1 保持尺寸不变：$32 + 4 - 5 + 1 = 32$，输出 `(N, 6, 32, 32)`。对不填充的 28×28 图片，特征图依次是 24 → 12 → 8 → 4，展平后是 $16 \cdot 4 \cdot 4 = 256$，只需把 `fc1` 改成 `nn.Linear(256, 120)`。（或者给 conv1 加上 `padding=2`：28 仍是 28，表中其余部分都不变。）
+# 2. 从 1,024 个输入到 $6 \cdot 28 \cdot 28 = 4{,}704$ 个输出：$1024 \cdot 4704 + 4704 = 4{,}821{,}600$ 个参数，约为 conv1 的 156 个参数的 3 万倍。卷积让每个输出只连接一个 5×5 的小块，而且每张特征图在所有位置上共用一个卷积核。
+# 3. 累加让你可以把几个损失的梯度、或者几个小批次的梯度加起来，再统一走一步（梯度累积：大批次放不进内存时很有用）。坑在于忘了调用 `zero_grad()`：每一步用的都是至今所有梯度之和，训练出了问题却没有任何报错。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. What shape would conv1 produce with `padding=2`? Which layers of LeNet would have to change
@@ -680,7 +734,6 @@ for step in range(1, 6):
 # 2. conv1 has 156 parameters and fc1 has 48,120. What would a fully connected layer from the
 #    32×32 image to 6 maps of 28×28 need?
 # 3. Why is it convenient that `backward` adds to `.grad`, and where does it bite?
-# 4. What happens to the loss if the learning rate is much too large? Try `lr=10` in the last cell.
 #
 # **Next:** losses and autograd up close: cross-entropy, the standard loss for classification,
 # computed from logits, and a closer look at what `requires_grad`, `backward()` and `.grad` do.
@@ -691,7 +744,6 @@ for step in range(1, 6):
 # 1. 如果 conv1 使用 `padding=2`，输出形状会是什么？如果输入是没有补边的 28×28 图片，LeNet 的哪些层需要修改？
 # 2. conv1 有 156 个参数，fc1 有 48,120 个。如果用一个全连接层把 32×32 的图片映射成 6 张 28×28 的特征图，需要多少个参数？
 # 3. `backward` 把梯度累加到 `.grad` 上，这为什么方便？又会在哪里坑到你？
-# 4. 如果学习率太大，损失会怎样？在最后一个代码单元格里试试 `lr=10`。
 #
 # **下一课：** 深入了解损失函数与自动求导：分类问题的标准损失函数交叉熵（由 logits 计算），以及 `requires_grad`、
 # `backward()` 和 `.grad` 背后到底发生了什么。

@@ -24,6 +24,11 @@
 # numerically stable version yourself (the graded exercise). Then you look inside **autograd**,
 # PyTorch's automatic differentiation: `requires_grad`, the computation graph,
 # `backward()`, `.grad`, why gradients accumulate, and how to switch autograd off for evaluation.
+#
+# **Objectives:** after this lesson you can compute cross-entropy from logits in a stable way, and
+# use autograd: its graph, `backward`, accumulation and `no_grad`.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 4 课 · 损失函数与自动求导
@@ -38,6 +43,10 @@
 # 再看看 PyTorch 为什么要从 *logits* 出发、借助 `log_softmax` 来计算它，然后由你亲手实现一个数值稳定的版本
 # （本课的评分练习）。最后，我们深入看看 PyTorch 的自动求导机制 **autograd**：`requires_grad`、
 # 计算图、`backward()`、`.grad`，梯度为什么会累加，以及评估模型时怎样关掉 autograd。
+#
+# **学习目标：**学完本课，你将能够以数值稳定的方式从 logits 计算交叉熵，并掌握 autograd：计算图、`backward`、梯度累加和 `no_grad`。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -582,6 +591,48 @@ print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
 # 等层切换到评估时的行为，而 `no_grad()` 关掉的是计算图的记录。评估模型时，通常两者都要用。
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * Cross-entropy is $-\log p_y$ averaged over the batch; `nn.CrossEntropyLoss` takes **logits** (it
+#   applies log-softmax itself).
+# * Log-softmax computed as $z - \operatorname{logsumexp}(z)$ never forms a tiny probability, so it
+#   stays finite where $\log(\operatorname{softmax})$ gives $-\infty$.
+# * Autograd records a graph of `grad_fn`s; `backward()` on a scalar walks it back and **adds**
+#   $\partial L/\partial x$ to every tracked leaf's `.grad`.
+# * The gradient of cross-entropy with respect to the logits is $(p - \text{one-hot})/N$.
+#   `torch.no_grad()` and `.detach()` switch recording off; `model.eval()` is a different switch.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 交叉熵就是 $-\log p_y$ 在整个批次上的平均；`nn.CrossEntropyLoss` 接收的是 **logits**（它自己做 log-softmax）。
+# * 用 $z - \operatorname{logsumexp}(z)$ 计算 log-softmax，根本不会生成极小的概率，所以在 $\log(\operatorname{softmax})$ 得到 $-\infty$ 的地方，它仍然是有限的。
+# * autograd 记录一张由 `grad_fn` 组成的计算图；对一个标量调用 `backward()`，就沿图反向遍历，把 $\partial L/\partial x$ **累加**到每个被追踪的叶子张量的 `.grad` 上。
+# * 交叉熵对 logits 的梯度是 $(p - \text{one-hot})/N$。`torch.no_grad()` 和 `.detach()` 关闭记录；`model.eval()` 是另一个开关。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. $10^{-50}$ is below the smallest float32 (about $1.4 \cdot 10^{-45}$), so softmax returns
+#    exactly 0 and `-torch.log` reports `inf`. `F.cross_entropy` works in log space, $z_y -
+#    \operatorname{logsumexp}(z) = \log 10^{-50}$, and reports the correct, finite $50 \ln 10
+#    \approx 115.1$.
+# 2. For the true class the gradient is $p_y - 1$: close to $-1$ when $p_y \approx 0$ (confident and
+#    wrong: the strongest push) and close to 0 when $p_y \approx 1$ (confident and right: nothing
+#    left to learn). A wrong class gets $+p_i$, large exactly when the network believes in it. Every
+#    entry stays between $-1$ and $1$.
+# 3. At step 10, `.grad` holds the **sum** of the gradients of steps 1 to 10, each computed at the
+#    weights of its own step. The steps grow and keep pointing in old directions, like momentum that
+#    never decays, and training goes wrong without an error.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. $10^{-50}$ 比 float32 能表示的最小正数（约 $1.4 \cdot 10^{-45}$）还小，所以 softmax 返回的恰好是 0，`-torch.log` 报告 `inf`。`F.cross_entropy` 在对数空间里计算，$z_y - \operatorname{logsumexp}(z) = \log 10^{-50}$，报告的是正确且有限的 $50 \ln 10 \approx 115.1$。
+# 2. 对真实类别，梯度是 $p_y - 1$：当 $p_y \approx 0$ 时接近 $-1$（自信地答错：推力最大），当 $p_y \approx 1$ 时接近 0（自信地答对：没什么可学的了）。错误类别的梯度是 $+p_i$，网络越相信它，这个数越大。每一项都在 $-1$ 到 $1$ 之间。
+# 3. 第 10 步时，`.grad` 里是第 1 到第 10 步梯度的**总和**，而每一步的梯度又是在当时的权重上算出的。步子越来越大，而且一直沿着旧的方向走，就像永不衰减的动量；训练出了问题，却没有任何报错。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. In float32 a network gives the true class of one image a probability of $10^{-50}$. What loss does
@@ -590,8 +641,6 @@ print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
 #    wrong answer get the strongest push, and a confident right answer almost none?
 # 3. In a training loop you forget to zero the gradients. What is actually used as the gradient at
 #    step 10?
-# 4. Why must the loss be computed *without* `torch.no_grad()` during training, but the accuracy
-#    *with* it?
 #
 # **Next:** what `backward()` does, done by hand: backpropagation through a two-layer network,
 # with the chain rule, step by step.
@@ -603,6 +652,5 @@ print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
 #    `F.cross_entropy` 报告的又是多少？
 # 2. 交叉熵对某个 logit 的梯度是 $p_i - [i = y]$。为什么自信地答错会得到最强的“推力”，而自信地答对几乎得不到推力？
 # 3. 在训练循环里忘了把梯度清零。第 10 步实际用作梯度的是什么？
-# 4. 为什么训练时计算损失*不能*放在 `torch.no_grad()` 里，而计算准确率却*应该*放在里面？
 #
 # **下一课：** 亲手完成 `backward()` 所做的事：在一个两层网络上，用链式法则一步一步地做反向传播。

@@ -24,6 +24,12 @@
 # Backpropagation is not magic: it is the chain rule, applied from the loss backwards, reusing what
 # the forward pass computed. Once you have done it by hand, vanishing gradients, shape errors and
 # custom layers stop being mysterious.
+#
+# **Objectives:** after this lesson you can derive and code the backward pass of a two-layer
+# network, see why losses should take logits, and check a backward pass with
+# `torch.autograd.gradcheck`.
+#
+# **Time:** about 75 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 5 课 · 手推反向传播
@@ -39,6 +45,10 @@
 #
 # 反向传播并不神秘：它就是从损失出发、由后往前地应用链式法则，并重复利用前向计算时得到的中间结果。
 # 亲手推导过一遍之后，梯度消失、形状错误、自定义层这些问题就不再让人摸不着头脑了。
+#
+# **学习目标：**学完本课，你将能够推导并写出两层网络的反向传播，理解损失函数为什么应该接收 logits，并用 `torch.autograd.gradcheck` 检验反向传播。
+#
+# **用时：**约 75 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -586,6 +596,50 @@ helper.plot_history(history);
 # **想一想：** 如果去掉隐藏层，让 $\hat y = \sigma(X w)$，为什么无论 $w$ 取什么值，都不可能把四团点全部分对？
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * Backpropagation is the chain rule applied from the loss backwards; at every step $\partial
+#   L/\partial(\text{something})$ has the shape of that something.
+# * $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ comes from the forward pass's output; with binary
+#   cross-entropy the output gradient simplifies to $(\hat y - y)/N$.
+# * The log of a saturated probability is $-\infty$: compute the loss from logits
+#   (`nn.BCEWithLogitsLoss`, like `nn.CrossEntropyLoss`), where the gradient $(\sigma(z) - y)/N$ is
+#   always finite.
+# * Check a hand-written backward against central differences in float64: `torch.autograd.gradcheck`
+#   does it, for a `torch.autograd.Function` whose `backward` you wrote.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 反向传播就是从损失出发、由后往前地应用链式法则；每一步的 $\partial L/\partial(\text{某个量})$ 都与那个量形状相同。
+# * $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ 可以直接用前向传播的输出算出；配合二元交叉熵，输出层的梯度化简为 $(\hat y - y)/N$。
+# * 对饱和的概率取对数会得到 $-\infty$：应该从 logits 计算损失（`nn.BCEWithLogitsLoss`，就像 `nn.CrossEntropyLoss`），这样梯度 $(\sigma(z) - y)/N$ 总是有限的。
+# * 用 float64 的中心差分检验手写的反向传播：`torch.autograd.gradcheck` 能替你做，只要把你写的 `backward` 放进一个 `torch.autograd.Function`。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. With $\hat y \approx 0$ and $y = 1$ the MSE gradient is about $(-1) \cdot 0 \cdot 1 / N \approx
+#    0$: the example that is most wrong gets almost no gradient, and learning stalls on it.
+#    Cross-entropy's $\log$ cancels the sigmoid's slope, leaving $(\hat y - y)/N \approx -1/N$: the
+#    strongest push exactly there.
+# 2. $b_2$ is added to every example's $z_{2,n}$ with derivative 1, so $\partial L/\partial b_2 =
+#    \sum_n \partial L/\partial z_{2,n}$, `d_z2.sum(dim=0)`, of shape `(1,)`. Likewise $\partial
+#    L/\partial b_1 = \sum_n \partial L/\partial z_{1,n}$, `d_z1.sum(dim=0)`, of shape `(H,)`: one
+#    number per hidden unit.
+# 3. $2 \cdot 109{,}386 = 218{,}772$ forward passes. Step 5 shows the reuse: $\partial L/\partial h
+#    = (\partial L/\partial z_2)\,W_2^\top$ starts from the gradient already computed for the layer
+#    above, and the sigmoid slope $h(1 - h)$ comes from the forward pass; step 7 repeats step 4 with
+#    $X$ for $h$. Each gradient costs about as much as the forward computation of its layer.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 当 $\hat y \approx 0$ 而 $y = 1$ 时，均方误差的梯度约为 $(-1) \cdot 0 \cdot 1 / N \approx 0$：错得最离谱的样本几乎得不到梯度，学习在它身上停滞了。交叉熵里的 $\log$ 正好抵消了 sigmoid 的斜率，剩下 $(\hat y - y)/N \approx -1/N$：恰恰在那里推力最大。
+# 2. $b_2$ 加到每个样本的 $z_{2,n}$ 上，导数为 1，所以 $\partial L/\partial b_2 = \sum_n \partial L/\partial z_{2,n}$，即 `d_z2.sum(dim=0)`，形状为 `(1,)`。同理，$\partial L/\partial b_1 = \sum_n \partial L/\partial z_{1,n}$，即 `d_z1.sum(dim=0)`，形状为 `(H,)`：每个隐藏单元一个数。
+# 3. $2 \cdot 109{,}386 = 218{,}772$ 次前向计算。第 5 步体现了重复利用：$\partial L/\partial h = (\partial L/\partial z_2)\,W_2^\top$ 从上一层已经算好的梯度出发，sigmoid 的斜率 $h(1 - h)$ 来自前向传播；第 7 步则把第 4 步中的 $h$ 换成 $X$ 再做一遍。每个梯度的代价都与那一层的前向计算相当。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. With the mean squared error $\frac{1}{N}\sum_n (\hat y_n - y_n)^2 / 2$ instead of cross-entropy,
@@ -598,9 +652,6 @@ helper.plot_history(history);
 # 3. Gradient checking needs two forward passes per weight. How many for lesson 4's network with
 #    109,386 parameters? Backpropagation gets all of them at the cost of roughly one extra pass: which
 #    step of the derivation shows how it reuses work?
-# 4. In step 5, `d_z2 @ W2.T` sends the error back to the hidden units. If an entry $W_{2,k}$ is zero,
-#    what gradient do the first-layer weights of hidden unit $k$ (column $k$ of $W_1$) get? Does
-#    $W_{2,k}$ itself stay zero?
 #
 # **Next:** with backpropagation understood, we hand this work back to autograd and `torch.optim`,
 # and train networks on whole data sets.
@@ -615,7 +666,5 @@ helper.plot_history(history);
 #    $\partial L / \partial z_2$ 对所有样本求和。$\partial L / \partial b_1$ 又是什么？它的形状是什么？
 # 3. 梯度检验对每个权重都要做两次前向计算。对第 4 课那个有 109,386 个参数的网络，一共要做多少次？
 #    反向传播只需大约多做一次计算就能得到全部梯度：推导中的哪一步体现了它对已有计算结果的重复利用？
-# 4. 第 5 步里，`d_z2 @ W2.T` 把误差传回隐藏单元。如果某个元素 $W_{2,k}$ 为 0，第 $k$ 个隐藏单元在第一层的权重
-#    （$W_1$ 的第 $k$ 列）会得到什么样的梯度？$W_{2,k}$ 自己会一直保持为 0 吗？
 #
 # **下一课：** 弄懂了反向传播之后，我们把这份工作交还给 autograd 和 `torch.optim`，在完整的数据集上训练网络。

@@ -29,6 +29,11 @@
 # 2. write the loop over one epoch, `train_epoch`, and the evaluation, `evaluate` (the graded exercises);
 # 3. see why we train from tensors held in memory rather than through the usual torchvision pipeline;
 # 4. train a multi-layer perceptron to over 98% accuracy on the MNIST test images in five epochs.
+#
+# **Objectives:** after this lesson you can write a training loop and an evaluation, train an MLP on
+# MNIST to 98%, choose on a validation set, and use the test set once.
+#
+# **Time:** about 75 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 6 课 · 训练循环
@@ -51,6 +56,10 @@
 # 2. 写出遍历一个轮次（epoch）的循环 `train_epoch` 和评估函数 `evaluate`（本课的评分练习）；
 # 3. 弄明白为什么我们要用放在内存里的张量来训练，而不是走 torchvision 的常规数据管道；
 # 4. 只用五个轮次，把一个多层感知机训练到 MNIST 测试集准确率超过 98%。
+#
+# **学习目标：**学完本课，你将能够写出训练循环和评估函数，把一个多层感知机在 MNIST 上训练到 98%；所有选择都在验证集上做，测试集只用一次。
+#
+# **用时：**约 75 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import time
@@ -696,6 +705,47 @@ print(f"{int((predictions != test_labels).sum())} of {len(test_labels)} test ima
 helper.show_batch(test_images[wrong], test_labels[wrong], classes="mnist", predictions=predictions[wrong]);
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * One training step is five lines: `zero_grad`, forward, loss, `backward`, `step`; an epoch
+#   repeats it for every batch of the loader.
+# * `model.train()` and `model.eval()` switch layers such as Dropout; evaluation needs `eval()`
+#   *and* `torch.no_grad()`.
+# * Data decoded once and kept as tensors, fetched a whole batch at a time, trains several times
+#   faster than the per-image pipeline; a seeded `torch.Generator` per loader fixes its order.
+# * A validation set, cut off the training data with a seeded generator, is where every choice is
+#   made; the test set is used once, at the end.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 一步训练就是五行代码：`zero_grad`、前向传播、计算损失、`backward`、`step`；一个轮次就是对 DataLoader 的每个批次重复一遍。
+# * `model.train()` 和 `model.eval()` 切换 Dropout 这类层的行为；评估时既要 `eval()`，*又*要 `torch.no_grad()`。
+# * 数据只解码一次、以张量形式留在内存里，并且按整批取出，训练比逐张图片走数据管道快好几倍；给每个 DataLoader 一个设了种子的 `torch.Generator`，它的顺序就固定了。
+# * 用设了种子的生成器从训练数据中分出验证集，所有选择都在验证集上做；测试集只在最后用一次。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. Right after `zero_grad()` every `.grad` is `None`, and `step()` skips parameters without a
+#    gradient, so it changes nothing; `backward()` then fills `.grad`, and the next `zero_grad()`
+#    throws it away. The weights never change and the loss stays where it started.
+# 2. The mean mixes the losses of all the models of the epoch, the early, worse ones included, and
+#    it is measured in training mode with Dropout on. The final model, measured in eval mode on the
+#    training set, usually has a **smaller** loss.
+# 3. `eval()` switches Dropout off (and makes BatchNorm use its running statistics); `no_grad()`
+#    stops autograd from recording. With only `no_grad()`, Dropout still drops 20% of the units: the
+#    accuracy is lower and random. With only `eval()`, the numbers are right but a graph is built
+#    for every batch, wasting memory and time.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 刚调用完 `zero_grad()` 时，每个 `.grad` 都是 `None`，而 `step()` 会跳过没有梯度的参数，所以什么都不改；接着 `backward()` 填好 `.grad`，下一次 `zero_grad()` 又把它扔掉。权重永远不变，损失也一直停在起点。
+# 2. 这个平均值混合了整个轮次中所有模型的损失，包括早期那些更差的模型，而且是在训练模式下、Dropout 开着时测的。最终的模型在评估模式下、在训练集上测出的损失通常**更小**。
+# 3. `eval()` 关掉 Dropout（并让 BatchNorm 使用滑动统计量）；`no_grad()` 让 autograd 停止记录。只用 `no_grad()`，Dropout 仍会随机丢掉 20% 的单元：准确率偏低，而且每次都不一样。只用 `eval()`，数值是对的，但每个批次都会建一张计算图，白白浪费内存和时间。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. Swap two lines of the training step: call `optimizer.step()` before `loss.backward()`. What does
@@ -705,8 +755,6 @@ helper.show_batch(test_images[wrong], test_labels[wrong], classes="mnist", predi
 #    not the loss of the final model on the training set? Would that number be larger or smaller?
 # 3. Why does the evaluation need `model.eval()` *and* `torch.no_grad()`? What goes wrong with only one of
 #    them?
-# 4. With the torchvision pipeline, how long would these 5 epochs take on your machine, according to the
-#    timing in section 6?
 #
 # **Next:** momentum. What exactly does `momentum=0.9` do to each step, and why does it help so much?
 
@@ -718,6 +766,5 @@ helper.show_batch(test_images[wrong], test_labels[wrong], classes="mnist", predi
 # 2. 你的 `train_epoch` 返回的是整个轮次中、权重一直在变化时的平均损失。为什么它不等于最终模型在训练集上的损失？
 #    后者会更大还是更小？
 # 3. 为什么评估时既需要 `model.eval()`，*又*需要 `torch.no_grad()`？只用其中一个会出什么问题？
-# 4. 如果用 torchvision 的数据管道，按第 6 节的计时，这 5 个轮次在你的机器上要花多长时间？
 #
 # **下一课：** 动量。`momentum=0.9` 到底对每一步做了什么？为什么它的效果这么好？

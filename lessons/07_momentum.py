@@ -22,6 +22,11 @@
 # 3. check that `torch.optim.SGD(momentum=μ)` computes exactly this;
 # 4. write `momentum_step` (the graded exercise): the same update done in place on a list of tensors,
 #    the way an optimizer does it.
+#
+# **Objectives:** after this lesson you can see why plain gradient descent struggles in a narrow
+# valley, how momentum helps, and write a momentum step that matches `torch.optim.SGD`.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 7 课 · 动量
@@ -34,6 +39,10 @@
 # 2. 亲手加上动量：$v \leftarrow \mu v + g$，$p \leftarrow p - \text{lr}\cdot v$，并比较 $\mu = 0$、$0.5$ 和 $0.9$；
 # 3. 验证 `torch.optim.SGD(momentum=μ)` 算的正是这个；
 # 4. 实现 `momentum_step`（本课的评分练习）：像优化器那样，对一组张量原地完成同样的更新。
+#
+# **学习目标：**学完本课，你将能够理解普通梯度下降为什么在狭长的山谷里举步维艰、动量为什么有用，并写出与 `torch.optim.SGD` 完全一致的动量更新。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -466,6 +475,49 @@ print(f"largest difference from torch.optim.SGD: {(mine - torch_path).abs().max(
 print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.1e}")
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * In a narrow valley the steep direction limits the learning rate (on our bowl plain descent
+#   diverges for lr > 1 and oscillates at lr = 1), and the flat direction then crawls.
+# * Momentum keeps a velocity, $v \leftarrow \mu v + g$, $p \leftarrow p - \text{lr}\cdot v$:
+#   gradients that keep their sign add up (up to $1/(1-\mu)$ times), alternating ones cancel.
+# * $\mu$ and the learning rate work together: the long-run step is about $\text{lr}/(1-\mu)$ times
+#   the gradient.
+# * `torch.optim.SGD(momentum=μ)` keeps one momentum buffer per parameter and updates parameters in
+#   place; the form $u \leftarrow \mu u - \text{lr}\cdot g$ takes the same steps only while the
+#   learning rate is constant.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 在狭长的山谷里，陡峭的方向限制了学习率（在我们的碗上，lr > 1 时普通梯度下降发散，lr = 1 时来回震荡），平缓的方向于是只能慢慢爬。
+# * 动量维护一个速度：$v \leftarrow \mu v + g$，$p \leftarrow p - \text{lr}\cdot v$。符号一致的梯度不断累加（最多放大到 $1/(1-\mu)$ 倍），符号交替的梯度相互抵消。
+# * $\mu$ 和学习率要配合着选：长期来看，步长约为梯度的 $\text{lr}/(1-\mu)$ 倍。
+# * `torch.optim.SGD(momentum=μ)` 为每个参数保存一个动量缓冲区，并原地更新参数；$u \leftarrow \mu u - \text{lr}\cdot g$ 这种写法只有在学习率不变时才走出同样的步子。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. Yes. Across the valley the velocity settles near $g/(1+\mu)$, so the effective step there is
+#    smaller, and the steep direction stays stable for $2\,\text{lr} < 2(1 + \mu)$, that is lr < 1.5
+#    for $\mu = 0.5$. `momentum_descent(1.2, 0.5)` converges: after 40 steps it is within $10^{-5}$
+#    of the minimum.
+# 2. Shorter: $v_t = g\,(1 - \mu^t)/(1 - \mu)$, so the first step is only $\text{lr}\cdot g$, a
+#    tenth of the long-run step for $\mu = 0.9$. That is a built-in warm-up: no huge first steps
+#    before the velocity has found a direction that the gradients agree on.
+# 3. No. PyTorch's form multiplies the whole velocity by the *current* learning rate, while $u$
+#    still carries the past steps made with the old, larger learning rates. After each decrease, $u$
+#    keeps taking larger steps than PyTorch's form; the two agree only while the learning rate is
+#    constant.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 会。横穿山谷的方向上，速度稳定在 $g/(1+\mu)$ 附近，那里的有效步长变小了，陡峭方向保持稳定的条件变成 $2\,\text{lr} < 2(1 + \mu)$，当 $\mu = 0.5$ 时就是 lr < 1.5。`momentum_descent(1.2, 0.5)` 会收敛：40 步之后离最小值不到 $10^{-5}$。
+# 2. 更短：$v_t = g\,(1 - \mu^t)/(1 - \mu)$，所以第一步只有 $\text{lr}\cdot g$，当 $\mu = 0.9$ 时只是长期步长的十分之一。这相当于自带的预热：在速度找到梯度一致认可的方向之前，不会一上来就迈出大步。
+# 3. 不会。PyTorch 的写法用*当前*的学习率乘以整个速度，而 $u$ 里还带着用以前那些更大的学习率走过的步子。每次学习率降低之后，$u$ 的步子都比 PyTorch 的写法大；只有学习率保持不变时，两者才一致。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. On the bowl, plain gradient descent diverges for lr > 1 (and oscillates for ever at lr = 1). Run `momentum_descent(1.2, 0.5)`: does
@@ -474,9 +526,6 @@ print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.
 #    shorter than its long-run length $\text{lr}\cdot g/(1-\mu)$? Why might that be a good thing?
 # 3. In lesson 6 the learning rate shrank every epoch (a cosine schedule). Would the other form,
 #    $u \leftarrow \mu u - \text{lr}\cdot g$, have taken the same steps there?
-# 4. **Nesterov** momentum steps along $g_t + \mu v_t$ instead of $v_t$ (`nesterov=True` in
-#    `torch.optim.SGD`): it "looks ahead" along the velocity. Try it on the bowl with `sgd_descent`
-#    changed accordingly.
 #
 # **Next:** mini-batches. The gradients of a real training loop come from small random batches; we
 # look at how big they should be, and at `TensorDataset` and `DataLoader` in detail.
@@ -489,8 +538,6 @@ print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.
 # 2. 速度从 0 开始。在最初几步，带动量的步长比它的长期步长 $\text{lr}\cdot g/(1-\mu)$ 长还是短？为什么这可能是件好事？
 # 3. 第 6 课中学习率每个轮次都在减小（余弦调度）。如果用另一种写法 $u \leftarrow \mu u - \text{lr}\cdot g$，
 #    走出的每一步还会一样吗？
-# 4. **Nesterov** 动量沿 $g_t + \mu v_t$ 而不是 $v_t$ 更新（`torch.optim.SGD` 中的 `nesterov=True`）：
-#    它会沿着速度方向“往前看一步”。把 `sgd_descent` 相应地改一改，在碗上试试看。
 #
 # **下一课：** 小批量。真实训练循环中的梯度来自随机抽取的小批量数据；我们会讨论批量该取多大，
 # 并详细介绍 `TensorDataset` 和 `DataLoader`。

@@ -24,6 +24,11 @@
 # 3. use `TensorDataset` and `DataLoader`, the two PyTorch classes that cut data into batches, and
 #    write a function that builds a correct loader (exercise 2);
 # 4. train a small classifier of 2-D points with two batch sizes and compare the loss curves.
+#
+# **Objectives:** after this lesson you can say what samples, batches, iterations and epochs are,
+# count the iterations of an epoch, and build `DataLoader`s from tensors.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 8 课 · 小批量：`TensorDataset` 与 `DataLoader`
@@ -38,6 +43,10 @@
 # 3. 使用 `TensorDataset` 和 `DataLoader` 这两个负责把数据切成批次的 PyTorch 类，
 #    并写一个函数来构造正确的 loader（练习 2）；
 # 4. 分别用两种批量大小训练一个给二维点分类的小模型，比较它们的损失曲线。
+#
+# **学习目标：**学完本课，你将能够弄清样本、批次、迭代和轮次的含义，算出一个轮次的迭代次数，并用张量构造 `DataLoader`。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import math
@@ -595,6 +604,50 @@ plt.legend();
 # 此时批量大小为 512 需要多少个轮次，才能达到批量大小为 16 在一个轮次后的损失？
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * A step can use one sample, a mini-batch or the whole data set; a mini-batch gives a useful
+#   estimate of the gradient at a fraction of the cost, and a vectorised batch is much faster per
+#   sample than a loop.
+# * An epoch is one pass over all the samples; it takes $\lceil n / b \rceil$ iterations for batch
+#   size $b$, the last batch possibly smaller.
+# * `TensorDataset` pairs inputs with labels; `DataLoader` cuts them into batches, reshuffles every
+#   epoch with `shuffle=True` (seed it with a `generator`), and drops a short last batch with
+#   `drop_last=True`.
+# * Smaller batches take more, noisier steps per epoch; larger ones fewer, smoother steps.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 一步更新可以用一个样本、一个小批量或者整个数据集；小批量只花一小部分代价，就能给出有用的梯度估计，而向量化地处理一个批次，每个样本的开销比逐个循环小得多。
+# * 一个轮次就是把所有样本过一遍；批量大小为 $b$ 时需要 $\lceil n / b \rceil$ 次迭代，最后一个批次可能不满。
+# * `TensorDataset` 把输入和标签配成对；`DataLoader` 把它们切成批次，`shuffle=True` 时每个轮次重新打乱（用 `generator` 设定种子），`drop_last=True` 时丢掉不满的最后一批。
+# * 批量越小，每个轮次的步数越多、每一步越嘈杂；批量越大，步数越少、每一步越平稳。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. $\lceil 1000 / 300 \rceil = 4$ steps, the last with 100 samples. With `drop_last=True`: 3 steps
+#    of 300, and the 100 samples that come last in that epoch's order are skipped; with shuffling it
+#    is a different 100 every epoch, so none is lost for good (without shuffling, always the same
+#    100).
+# 2. Shuffled only once, every epoch would see the same batches in the same order, and whatever that
+#    order does to the model would repeat. For a data set sorted by class without shuffling, each
+#    batch would hold one class: the model would be pulled towards one class after another and
+#    forget the previous ones. Reshuffling gives fresh, mixed batches every epoch.
+# 3. The batch losses of an epoch are measured by a different model for each batch (the weights
+#    before that batch's step), most of them older than the final one; their average describes the
+#    epoch, not the model at its end. The evaluation measures the final model on all points; while
+#    the loss is falling, the average of the batch losses is larger.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. $\lceil 1000 / 300 \rceil = 4$ 步，最后一批 100 个样本。`drop_last=True` 时：3 步，每步 300 个，本轮次顺序中排在最后的 100 个样本被跳过；打乱顺序时，每个轮次跳过的是不同的 100 个，所以没有哪个样本被永久丢掉（不打乱时则总是同样的 100 个）。
+# 2. 如果只在开始时打乱一次，每个轮次都会以同样的顺序看到同样的批次，这个顺序对模型的影响会一轮又一轮地重复。如果数据集按类别排好序又不打乱，每个批次里就只有一个类别：模型会被一个类别接一个类别地拉来拉去，学了后面的就忘了前面的。每个轮次重新打乱，才能得到新鲜、混合均匀的批次。
+# 3. 一个轮次中各批次的损失，是由不同的模型测出的（每个批次用的是它那一步更新之前的权重），其中大多数都比最终的模型旧；它们的平均值描述的是这个轮次，而不是轮次结束时的模型。评估则是用最终的模型在所有点上测量；损失还在下降时，批次损失的平均值会更大。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. A data set of 1,000 samples, batch size 300. How many steps are in an epoch, and how large is
@@ -603,8 +656,6 @@ plt.legend();
 #    stored sorted by class.
 # 3. Why do we evaluate on all points with `torch.no_grad()` and not average the batch losses of
 #    the epoch? What would the average of the batch losses measure instead?
-# 4. If doubling the batch size halved the time per epoch on your machine, would training to the
-#    same loss also take half the time?
 #
 # **Next:** a complete project on FashionMNIST: in-memory tensors, a `DataLoader`, a
 # multi-layer perceptron and then a small convolutional network, trained and evaluated end to end.
@@ -617,7 +668,6 @@ plt.legend();
 # 2. 为什么要在每个轮次都重新打乱顺序，而不是只在开始时打乱一次？想想按类别排好序存放的数据集。
 # 3. 为什么我们要在 `torch.no_grad()` 下用全部点来评估，而不是把这个轮次中各批次的损失取平均？
 #    各批次损失的平均值衡量的又是什么？
-# 4. 如果在你的机器上，批量大小翻倍能让每个轮次的时间减半，那么训练到同样的损失所需的时间也会减半吗？
 #
 # **下一课：** 一个完整的 FashionMNIST 项目：把数据放进内存张量、使用 `DataLoader`、先训练一个多层感知机，
 # 再训练一个小型卷积网络，从头到尾完成训练和评估。

@@ -26,6 +26,12 @@
 # 6. **a convolutional network**, and how it compares.
 #
 # The whole notebook runs on a laptop CPU in about a minute, and much faster on a GPU.
+#
+# **Objectives:** after this lesson you can carry a project from raw images to a tested classifier:
+# settings, normalisation, a validation set, checkpoints, error analysis, and a convolutional
+# network.
+#
+# **Time:** about 90 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 9 课 · FashionMNIST 完整项目
@@ -44,6 +50,10 @@
 # 6. **卷积网络**：看看它和 MLP 相比如何。
 #
 # 整个笔记本在笔记本电脑的 CPU 上大约一分钟就能跑完，在 GPU 上还要快得多。
+#
+# **学习目标：**学完本课，你将能够把一个项目从原始图片一路做到经过测试的分类器：设置、归一化、验证集、保存检查点、错误分析，以及卷积网络。
+#
+# **用时：**约 90 分钟（阅读、运行每个单元格、完成练习）。
 
 # %% [markdown] lang="en"
 # ## 1. Settings
@@ -690,6 +700,52 @@ for name, a, b in zip(classes, mlp_per_class.tolist(), cnn_per_class.tolist()):
 helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * Keep every setting in one cell; load the data once as tensors and normalise it with statistics
+#   of the training set only.
+# * Cut a validation set off the training data: every decision (which epoch's weights, which model,
+#   what next) is made on it; each model meets the test set once.
+# * AdamW (moments with bias correction, decoupled weight decay), a one-cycle schedule and label
+#   smoothing train quickly; save the best weights with `state_dict()` and `torch.save`, and load
+#   them back before testing.
+# * The confusion matrix and the mistakes show *where* a model fails (shirts); a small CNN with
+#   BatchNorm beats the MLP. Look at shapes in `eval()` mode under `no_grad()`, so that BatchNorm's
+#   statistics stay untouched.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 把所有设置放在一个单元格里；数据只载入一次、保存为张量，并且只用训练集的统计量做归一化。
+# * 从训练数据中分出验证集：每个决定（保留哪个轮次的权重、选哪个模型、下一步做什么）都在验证集上做出；每个模型只在测试集上考一次。
+# * AdamW（带偏差校正的一阶矩和二阶矩、解耦的权重衰减）、单周期学习率调度和标签平滑让训练又快又好；用 `state_dict()` 和 `torch.save` 保存最好的权重，测试之前再载回来。
+# * 混淆矩阵和认错的图片告诉我们模型*在哪里*出错（衬衫）；一个带批量归一化的小卷积网络胜过多层感知机。看形状时要用 `eval()` 模式并放在 `no_grad()` 里，这样 BatchNorm 的统计量才不会被改动。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. The model learned its weights on inputs transformed with the training statistics, so every
+#    input must get exactly that transform. Statistics of the data you predict on would make a
+#    prediction depend on what else is in the batch (a single image, or a batch of only dark images,
+#    would be shifted and scaled differently), and computed on the test set they would leak test
+#    information into the model's pipeline.
+# 2. Usually an underestimate: it averages over the whole epoch, including the early batches when
+#    the model was worse, and it is measured while the weights are still changing. At the end of the
+#    epoch the model does better on the training set.
+# 3. Look at the data first: many shirt mistakes are debatable even for a person at 28 × 28 pixels,
+#    so more epochs or a bigger MLP help little. A convolutional network, which sees local patterns
+#    such as collars and buttons, helps most (section 7); small random shifts of the training images
+#    (data augmentation) are the next thing to try. Whatever you try, compare it on the validation
+#    set.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 模型的权重是在用训练集统计量变换过的输入上学出来的，所以每个输入都必须做完全相同的变换。如果用待预测数据的统计量，预测结果就会取决于同一批里还有什么（一张单独的图片、或者一批全是深色的图片，会被平移和缩放得不一样）；如果在测试集上计算，则会把测试集的信息泄漏进模型的处理流程。
+# 2. 通常是低估：它在整个轮次上取平均，包括模型还比较差的早期批次，而且是在权重不断变化时测的。轮次结束时，模型在训练集上的表现会更好。
+# 3. 先看数据：在 28 × 28 像素下，很多认错的衬衫连人都难以判断，所以多训练几个轮次或者加大多层感知机帮助不大。卷积网络能看到领口、纽扣这样的局部图案，帮助最大（第 7 节）；接下来值得尝试的是把训练图片随机平移几个像素（数据增强）。不论尝试什么，都在验证集上比较。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. Why must the test images be normalised with the **training** mean and standard deviation?
@@ -698,8 +754,6 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 #    an over- or an underestimate of the accuracy on the training set at the end of the epoch?
 # 3. Shirts are the hardest class for both models. What would you try first to do better: a bigger
 #    model, more epochs, or something about the data?
-# 4. In the exercise, where is your time budget best spent: a wider MLP, or a small CNN? Estimate
-#    the cost of one step of each from its layer sizes.
 #
 # **Where to go from here.** This was the last lesson: you can now take a data set from raw
 # images to a trained, evaluated classifier. Natural next steps are data augmentation (random
@@ -714,7 +768,6 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 # 2. 训练曲线中的训练准确率，是在模型不断变化的过程中对整个轮次取的平均。相对于轮次结束时模型在训练集上的真实准确率，
 #    它是偏高还是偏低？
 # 3. 对两个模型来说，衬衫都是最难的类别。想做得更好，你会先试什么：更大的模型、更多的轮次，还是在数据上下功夫？
-# 4. 在练习中，时间预算花在哪里最划算：更宽的 MLP，还是一个小型卷积网络？根据各层的大小，估算它们每一步的计算量。
 #
 # **接下来。** 这是本课程的最后一课：现在你已经能把一个数据集从原始图片一路做成训练好、评估过的分类器了。
 # 接下来可以学习数据增强（对训练图片做随机平移、翻转等）、ResNet 这样更深的卷积网络、在 GPU 上训练，
