@@ -53,7 +53,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. A batch of digits
@@ -152,7 +152,7 @@ logits = torch.mm(hidden, W2) + b2
 print("hidden:", hidden.shape, " logits:", logits.shape)
 
 n_parameters = sum(t.numel() for t in (W1, b1, W2, b2))
-print(f"{n_parameters:,} parameters")
+print(helper.tr(en=f"{n_parameters:,} parameters", zh=f"共 {n_parameters:,} 个参数"))
 
 # %% [markdown] lang="en"
 # **Think:** check the parameter count by hand: $784 \cdot 256 + 256 + 256 \cdot 10 + 10$.
@@ -293,8 +293,8 @@ hidden_tests(softmax)
 
 # %%
 probabilities = softmax(logits)
-print("row sums:", probabilities.sum(dim=1)[:5])
-print("same as torch.softmax:", torch.allclose(probabilities, torch.softmax(logits, dim=1)))
+print(helper.tr(en="row sums:", zh="每行之和："), probabilities.sum(dim=1)[:5])
+print(helper.tr(en="same as torch.softmax:", zh="与 torch.softmax 相同："), torch.allclose(probabilities, torch.softmax(logits, dim=1)))
 
 helper.view_classify(images[0], probabilities[0], classes="mnist");
 
@@ -310,7 +310,7 @@ helper.view_classify(images[0], probabilities[0], classes="mnist");
 # %%
 predictions = probabilities.argmax(dim=1).cpu()
 accuracy = (predictions == labels).float().mean().item()
-print(f"accuracy on this batch: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy on this batch: {accuracy:.0%}", zh=f"这一批的准确率：{accuracy:.0%}"))
 helper.show_batch(images[:16], labels[:16], classes="mnist", predictions=predictions[:16]);
 
 # %% [markdown] lang="en"

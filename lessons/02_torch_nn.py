@@ -63,7 +63,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 0. A batch of digits
@@ -163,7 +163,8 @@ print("logits:", logits.shape)
 
 for name, parameter in model.named_parameters():
     print(f"{name:15s} {str(tuple(parameter.shape)):12s} requires_grad={parameter.requires_grad}")
-print(f"{sum(p.numel() for p in model.parameters()):,} parameters")
+n_parameters = sum(p.numel() for p in model.parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters", zh=f"共 {n_parameters:,} 个参数"))
 
 # %% [markdown] lang="en"
 # 203,530 parameters, the same count as in lesson 1. `requires_grad=True` means autograd will
@@ -185,7 +186,7 @@ print("W1:", tuple(W1.shape), " W2:", tuple(W2.shape))
 
 inputs = images.flatten(start_dim=1)
 by_hand = torch.sigmoid(inputs @ W1.T + b1) @ W2.T + b2
-print("same as model(images):", torch.allclose(by_hand, logits, atol=1e-6))
+print(helper.tr(en="same as model(images):", zh="与 model(images) 相同："), torch.allclose(by_hand, logits, atol=1e-6))
 
 # %% [markdown] lang="en"
 # **Think:** `model.hidden.weight` has shape `(256, 784)`. What does its row 3 mean? And its
@@ -265,7 +266,7 @@ print(model)
 
 logits = model(images)
 probabilities = F.softmax(logits, dim=1)
-print("row sums:", probabilities.sum(dim=1)[:4])
+print(helper.tr(en="row sums:", zh="每行之和："), probabilities.sum(dim=1)[:4])
 
 # %% [markdown] lang="en"
 # **Where does softmax go?** `forward` returns the 10 raw scores, the *logits*, and we apply
@@ -404,7 +405,7 @@ model = nn.Sequential(
 ).to(device)
 print(model)
 print("logits:", model(images).shape)
-print("model[1]:", model[1], "with weight", tuple(model[1].weight.shape))
+print("model[1]:", model[1], helper.tr(en="with weight", zh="权重形状"), tuple(model[1].weight.shape))
 
 # %% [markdown] lang="en"
 # The layers are numbered, so `model[1]` is the first `nn.Linear`. Numbers are easy to get wrong
@@ -423,7 +424,7 @@ model = nn.Sequential(OrderedDict([
     ("fc2", nn.Linear(256, 10)),
 ])).to(device)
 print(model)
-print(model.fc1, "is model[1]:", model.fc1 is model[1])
+print(model.fc1, helper.tr(en="is model[1]:", zh="就是 model[1]："), model.fc1 is model[1])
 
 # %% [markdown] lang="en"
 # Use `nn.Sequential` for a straight chain of layers, and write an `nn.Module` class as soon as
@@ -449,9 +450,10 @@ print(model.fc1, "is model[1]:", model.fc1 is model[1])
 # %%
 weight, bias = model.fc1.weight, model.fc1.bias
 print(type(weight).__name__, tuple(weight.shape), tuple(bias.shape))
-print(f"weights between {weight.min().item():.4f} and {weight.max().item():.4f}; "
-      f"1/sqrt(784) = {1 / 784 ** 0.5:.4f}")
-print(f"std of the weights {weight.std().item():.4f}; 1/sqrt(3 * 784) = {1 / (3 * 784) ** 0.5:.4f}")
+print(helper.tr(en=f"weights between {weight.min().item():.4f} and {weight.max().item():.4f}; ",
+                zh=f"权重介于 {weight.min().item():.4f} 和 {weight.max().item():.4f} 之间；")
+      + f"1/sqrt(784) = {1 / 784 ** 0.5:.4f}")
+print(helper.tr(en="std of the weights", zh="权重的标准差"), f"{weight.std().item():.4f}; 1/sqrt(3 * 784) = {1 / (3 * 784) ** 0.5:.4f}")
 
 # %% [markdown] lang="en"
 # By default `nn.Linear(in, out)` draws its weights and biases uniformly from
@@ -511,7 +513,7 @@ nn.init.zeros_(model.fc2.bias)
 nn.init.normal_(model.fc2.weight, std=0.01)
 
 print("fc1.bias[:5]  ", model.fc1.bias[:5].tolist())
-print("fc1.weight std", round(model.fc1.weight.std().item(), 4))
+print(helper.tr(en="std of fc1.weight", zh="fc1.weight 的标准差"), round(model.fc1.weight.std().item(), 4))
 
 # %% [markdown] lang="en"
 # To initialise every layer of a model the same way, write a function for one layer and let
@@ -581,7 +583,7 @@ inits = {
 }
 with torch.no_grad():
     for name, init in inits.items():
-        print(f"{name:18s} std after 20 layers: {deep_relu_net(init)(x).std().item():.2e}")
+        print(f"{name:18s}", helper.tr(en="std after 20 layers:", zh="20 层之后的标准差："), f"{deep_relu_net(init)(x).std().item():.2e}")
 
 # %% [markdown] lang="en"
 # With the default weights the second moment of the signal shrinks by a factor of about 6 per
@@ -621,14 +623,15 @@ with torch.no_grad():
 model = Network().to(device)
 model.apply(init_weights)
 print(model)
-print(f"{sum(p.numel() for p in model.parameters()):,} parameters")
+n_parameters = sum(p.numel() for p in model.parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters", zh=f"共 {n_parameters:,} 个参数"))
 
 # [en] We only look at the outputs: no_grad skips recording the computation for gradients.
 # [zh] 这里只看输出：no_grad 让 autograd 不必为求梯度而记录计算过程。
 with torch.no_grad():
     logits = model(images)
 probabilities = F.softmax(logits, dim=1)
-print("logits of the first image:", logits[0])
+print(helper.tr(en="logits of the first image:", zh="第一张图片的 logits："), logits[0])
 helper.view_classify(images[0], probabilities[0], classes="mnist");
 
 # %% [markdown] lang="en"
@@ -643,7 +646,7 @@ helper.view_classify(images[0], probabilities[0], classes="mnist");
 # %%
 predictions = logits.argmax(dim=1)
 accuracy = (predictions == labels).float().mean().item()
-print(f"accuracy on this batch: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy on this batch: {accuracy:.0%}", zh=f"这一批的准确率：{accuracy:.0%}"))
 
 # %% [markdown] lang="en"
 # ## Summary

@@ -62,7 +62,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. Convolution and pooling in small numbers
@@ -134,8 +134,8 @@ image = torch.tensor([[1.0, 2.0, 0.0, 1.0],
 kernel = torch.tensor([[1.0, 0.0],
                        [0.0, -1.0]]).reshape(1, 1, 2, 2)
 
-print("convolution:\n", F.conv2d(image, kernel)[0, 0])
-print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
+print(helper.tr(en="convolution:", zh="卷积："), "\n", F.conv2d(image, kernel)[0, 0])
+print(helper.tr(en="2x2 max pooling:", zh="2x2 最大池化："), "\n", F.max_pool2d(image, 2)[0, 0])
 # [en] Unbatched (C, H, W) works too: the output has no batch dimension either.
 # [zh] 不带批量维度的 (C, H, W) 也能用：输出同样没有批量维度。
 print(tuple(F.conv2d(image[0], kernel).shape), tuple(F.conv2d(image, kernel).shape))
@@ -235,15 +235,16 @@ print(f"{'input':22s}", tuple(x.shape))
 x = conv1(x)
 print(f"{'conv1':22s}", tuple(x.shape))
 x = F.max_pool2d(F.relu(x), 2)
-print(f"{'relu + max pool 2x2':22s}", tuple(x.shape))
+print(f"{helper.tr(en='relu + max pool 2x2', zh='relu + 2x2 最大池化'):22s}", tuple(x.shape))
 x = conv2(x)
 print(f"{'conv2':22s}", tuple(x.shape))
 x = F.max_pool2d(F.relu(x), 2)
-print(f"{'relu + max pool 2x2':22s}", tuple(x.shape))
+print(f"{helper.tr(en='relu + max pool 2x2', zh='relu + 2x2 最大池化'):22s}", tuple(x.shape))
 x = x.flatten(start_dim=1)
 print(f"{'flatten':22s}", tuple(x.shape))
 
-print("conv2 weight:", tuple(conv2.weight.shape), " parameters:", sum(p.numel() for p in conv2.parameters()))
+print(helper.tr(en="conv2 weight:", zh="conv2 的权重："), tuple(conv2.weight.shape),
+      helper.tr(en=" parameters:", zh=" 参数个数："), sum(p.numel() for p in conv2.parameters()))
 
 # %% [markdown] lang="en"
 # ### Exercise (3 points): `class LeNet(nn.Module)`
@@ -323,10 +324,11 @@ net = LeNet().to(device)
 print(net)
 
 params = list(net.parameters())
-print(len(params), "tensors; the first is conv1's weight:", tuple(params[0].shape))
+print(helper.tr(en=f"{len(params)} tensors; the first is conv1's weight:", zh=f"{len(params)} 个张量；第一个是 conv1 的权重："),
+      tuple(params[0].shape))
 for name, p in net.named_parameters():
     print(f"{name:12s} {str(tuple(p.shape)):16s} {p.numel():>7,}")
-print(f"{'total':29s} {sum(p.numel() for p in net.parameters()):>7,}")
+print(f"{helper.tr(en='total', zh='合计'):29s} {sum(p.numel() for p in net.parameters()):>7,}")
 
 # %% [markdown] lang="en"
 # Of 61,706 parameters, the two convolutions hold only 156 + 2,416: a kernel of 25 weights is
@@ -507,9 +509,9 @@ while node is not None:
 
 # %%
 net.zero_grad()
-print("conv1.bias.grad before backward:", net.conv1.bias.grad)
+print(helper.tr(en="conv1.bias.grad before backward:", zh="backward 之前的 conv1.bias.grad："), net.conv1.bias.grad)
 loss.backward()
-print("conv1.bias.grad after backward: ", net.conv1.bias.grad)
+print(helper.tr(en="conv1.bias.grad after backward: ", zh="backward 之后的 conv1.bias.grad："), net.conv1.bias.grad)
 
 # %% [markdown] lang="en"
 # **Gradients add up.** A second `backward` without `zero_grad` adds the new gradient to the old
@@ -525,7 +527,8 @@ print("conv1.bias.grad after backward: ", net.conv1.bias.grad)
 # %%
 first = net.conv1.bias.grad.clone()
 criterion(net(x), target).backward()
-print("after a second backward, grad == 2 * first grad:", torch.allclose(net.conv1.bias.grad, 2 * first))
+print(helper.tr(en="after a second backward, grad == 2 * first grad:", zh="第二次 backward 之后，grad == 2 * 第一次的 grad："),
+      torch.allclose(net.conv1.bias.grad, 2 * first))
 
 # %% [markdown] lang="en"
 # ## 7. One step of gradient descent, by hand
@@ -570,7 +573,7 @@ except RuntimeError as error:
 
 with torch.no_grad():
     w -= 0.1 * w.grad
-print("w after one step:", w)
+print(helper.tr(en="w after one step:", zh="走一步之后的 w："), w)
 
 # %% [markdown] lang="en"
 # ### Exercise (2 points): `sgd_update(parameters, lr)`
@@ -654,8 +657,8 @@ optimizer.step()
 
 for (name, a), b in zip(net_by_hand.named_parameters(), net_by_optim.parameters()):
     difference = (a - b).abs().max().item()
-    print(f"{name:12s} same values: {torch.allclose(a, b, rtol=1e-6, atol=1e-9)}   "
-          f"largest difference: {difference:.1e}")
+    print(f"{name:12s}", helper.tr(en="same values:", zh="数值相同："), torch.allclose(a, b, rtol=1e-6, atol=1e-9),
+          helper.tr(en="  largest difference:", zh="  最大差距："), f"{difference:.1e}")
 
 # %% [markdown] lang="en"
 # The same weights. If you wrote `p -= lr * p.grad`, a few entries may differ in the very last bit
@@ -680,7 +683,7 @@ for step in range(1, 6):
     loss = criterion(net(x), target)
     loss.backward()
     optimizer.step()
-    print(f"step {step}: loss {loss.item():.4f}")
+    print(helper.tr(en=f"step {step}: loss {loss.item():.4f}", zh=f"第 {step} 步：损失 {loss.item():.4f}"))
 
 # %% [markdown] lang="en"
 # ## Summary

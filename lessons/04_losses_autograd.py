@@ -58,7 +58,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. Logits and probabilities
@@ -106,15 +106,15 @@ logits = torch.tensor([[2.0, 1.0, 0.1],
 targets = torch.tensor([0, 2, 2])
 
 probabilities = torch.softmax(logits, dim=1)
-print("probabilities:\n", probabilities)
+print(helper.tr(en="probabilities:", zh="概率："), "\n", probabilities)
 
 # [en] Row n, column targets[n]: the probability of each image's true class.
 # [zh] 第 n 行、第 targets[n] 列：每张图片真实类别的概率。
 p_true = probabilities[torch.arange(3), targets]
 losses = -torch.log(p_true)
-print("p of the true class:", p_true)
-print("per-example losses: ", losses)
-print("mean loss:          ", losses.mean())
+print(helper.tr(en="p of the true class:", zh="真实类别的概率 p："), p_true)
+print(helper.tr(en="per-example losses: ", zh="每个样本的损失："), losses)
+print(helper.tr(en="mean loss:          ", zh="平均损失："), losses.mean())
 
 # %% [markdown] lang="en"
 # | image | logits | softmax | true class | $p_y$ | $-\log p_y$ |
@@ -167,11 +167,11 @@ print("mean loss:          ", losses.mean())
 
 # %%
 criterion = nn.CrossEntropyLoss()
-print("nn.CrossEntropyLoss on the logits:  ", criterion(logits, targets))
+print(helper.tr(en="nn.CrossEntropyLoss on the logits:  ", zh="nn.CrossEntropyLoss 作用于 logits："), criterion(logits, targets))
 
 # [en] A classic bug: passing probabilities. Softmax is then applied twice; no error, just a wrong loss.
 # [zh] 经典错误：传入概率。这样 softmax 就被做了两次，不会报错，只是损失算错了。
-print("... on the probabilities (wrong!): ", criterion(probabilities, targets))
+print(helper.tr(en="... on the probabilities (wrong!): ", zh="……作用于概率（错误！）："), criterion(probabilities, targets))
 
 # %% [markdown] lang="en"
 # The second number looks harmless, which is exactly what makes this bug dangerous: softmax of
@@ -200,7 +200,7 @@ print("... on the probabilities (wrong!): ", criterion(probabilities, targets))
 # %%
 log_probabilities = nn.LogSoftmax(dim=1)(logits)
 print("LogSoftmax + NLLLoss:", nn.NLLLoss()(log_probabilities, targets))
-print("per-example losses:  ", nn.CrossEntropyLoss(reduction="none")(logits, targets))
+print(helper.tr(en="per-example losses:  ", zh="每个样本的损失："), nn.CrossEntropyLoss(reduction="none")(logits, targets))
 
 # %% [markdown] lang="en"
 # ## 3. Why log-softmax is computed as $x - \operatorname{logsumexp}(x)$
@@ -242,7 +242,7 @@ log_of_stable_softmax = torch.log(shifted / shifted.sum())
 log_softmax = z - torch.logsumexp(z, dim=0)
 
 print("log(exp(z) / sum):       ", naive)
-print("log(stable softmax):     ", log_of_stable_softmax)
+print(helper.tr(en="log(stable softmax):     ", zh="log(稳定的 softmax)：     "), log_of_stable_softmax)
 print("z - logsumexp(z):        ", log_softmax)
 print("torch.log_softmax:       ", torch.log_softmax(z, dim=0))
 
@@ -358,7 +358,7 @@ batch_logits = model(inputs)
 loss = criterion(batch_logits, batch_labels)
 print("logits:", batch_logits.shape)
 print(f"nn.CrossEntropyLoss: {loss.item():.4f}")
-print(f"your cross_entropy:  {cross_entropy(batch_logits, batch_labels).item():.4f}")
+print(helper.tr(en="your cross_entropy: ", zh="你的 cross_entropy："), f"{cross_entropy(batch_logits, batch_labels).item():.4f}")
 print(f"log(10) = {torch.log(torch.tensor(10.0)).item():.4f}")
 
 # %% [markdown] lang="en"
@@ -410,10 +410,10 @@ y = x ** 2
 s = y.sum()
 print("y.grad_fn:", y.grad_fn, "  s.grad_fn:", s.grad_fn)
 print("s.grad_fn.next_functions:", s.grad_fn.next_functions)
-print("x.grad before backward:", x.grad)
+print(helper.tr(en="x.grad before backward:", zh="backward 之前的 x.grad："), x.grad)
 
 s.backward()
-print("x.grad after backward: ", x.grad, "  2x =", 2 * x.detach())
+print(helper.tr(en="x.grad after backward: ", zh="backward 之后的 x.grad："), x.grad, "  2x =", 2 * x.detach())
 
 # %% [markdown] lang="en"
 # `s.grad_fn` is the `sum` node, and its `next_functions` point back to the `pow` node that made
@@ -446,14 +446,14 @@ print("x.grad after backward: ", x.grad, "  2x =", 2 * x.detach())
 
 # %%
 (x ** 2).sum().backward()
-print("after a second backward:", x.grad)
+print(helper.tr(en="after a second backward:", zh="第二次 backward 之后："), x.grad)
 
 # [en] Reset before the next step: zero it in place, or set it to None (what optimizer.zero_grad() does).
 # [zh] 下一步之前先清零：原地置零，或者直接设为 None（optimizer.zero_grad() 就是这么做的）。
 x.grad.zero_()
-print("after zero_():          ", x.grad)
+print(helper.tr(en="after zero_():          ", zh="zero_() 之后："), x.grad)
 (x ** 2).sum().backward()
-print("a fresh backward:       ", x.grad)
+print(helper.tr(en="a fresh backward:       ", zh="重新 backward 一次："), x.grad)
 
 # %% [markdown] lang="en"
 # Accumulation is deliberate: it lets you sum the gradients of several losses or several small
@@ -478,9 +478,10 @@ print("a fresh backward:       ", x.grad)
 
 # %%
 first_layer = model[0]
-print("before backward:", first_layer.weight.grad)
+print(helper.tr(en="before backward:", zh="backward 之前："), first_layer.weight.grad)
 loss.backward()
-print("weight:", tuple(first_layer.weight.shape), "  gradient:", tuple(first_layer.weight.grad.shape))
+print(helper.tr(en="weight:", zh="权重："), tuple(first_layer.weight.shape),
+      helper.tr(en="  gradient:", zh="  梯度："), tuple(first_layer.weight.grad.shape))
 for name, parameter in model.named_parameters():
     print(f"{name:9s} |gradient| = {parameter.grad.norm().item():.4f}")
 
@@ -511,7 +512,7 @@ cross_entropy(tracked, targets).backward()
 by_hand = (torch.softmax(logits, dim=1) - F.one_hot(targets, num_classes=3)) / len(targets)
 print("autograd:\n", tracked.grad)
 print("(softmax - one_hot) / N:\n", by_hand)
-print("the same:", torch.allclose(tracked.grad, by_hand))
+print(helper.tr(en="the same:", zh="相同："), torch.allclose(tracked.grad, by_hand))
 
 # %% [markdown] lang="en"
 # ### A graph with its values and gradients
@@ -569,17 +570,20 @@ helper.diagrams.computational_graph(values={name: t.item() for name, t in nodes.
 # %%
 with torch.no_grad():
     evaluation_logits = model(inputs)
-print("inside no_grad:  requires_grad =", evaluation_logits.requires_grad, "  grad_fn =", evaluation_logits.grad_fn)
-print("outside no_grad: requires_grad =", batch_logits.requires_grad, " grad_fn =", batch_logits.grad_fn)
+print(helper.tr(en="inside no_grad:  requires_grad =", zh="no_grad 之内：requires_grad ="), evaluation_logits.requires_grad,
+      "  grad_fn =", evaluation_logits.grad_fn)
+print(helper.tr(en="outside no_grad: requires_grad =", zh="no_grad 之外：requires_grad ="), batch_logits.requires_grad,
+      " grad_fn =", batch_logits.grad_fn)
 
 try:
     batch_logits.numpy()
 except (RuntimeError, TypeError) as error:
-    print("numpy() on a tracked tensor:", error)
-print("detach first:", batch_logits.detach().cpu().numpy().shape)
+    print(helper.tr(en="numpy() on a tracked tensor:", zh="对被追踪的张量调用 numpy()："), error)
+print(helper.tr(en="detach first:", zh="先 detach："), batch_logits.detach().cpu().numpy().shape)
 
 accuracy = (evaluation_logits.argmax(dim=1) == batch_labels).float().mean().item()
-print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy of the untrained network on this batch: {accuracy:.0%}",
+               zh=f"未经训练的网络在这一批上的准确率：{accuracy:.0%}"))
 
 # %% [markdown] lang="en"
 # `torch.no_grad()` is not the same as `model.eval()`: `eval()` switches layers such as dropout

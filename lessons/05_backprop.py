@@ -60,7 +60,7 @@ import helper
 device = helper.device()
 generator = helper.seed_everything(0)
 torch.set_printoptions(precision=4)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. The network and its loss
@@ -261,7 +261,7 @@ losses = {
 }
 for name, value in losses.items():
     (gradient,) = torch.autograd.grad(value, logit, retain_graph=True)
-    print(f"{name:21s} loss {value.item():6.1f}   dL/dz {gradient.flatten().tolist()}")
+    print(f"{name:21s}", helper.tr(en="loss", zh="损失"), f"{value.item():6.1f}   dL/dz {gradient.flatten().tolist()}")
 print("(sigmoid(z) - y) / N:", ((torch.sigmoid(logit) - label) / 2).flatten().tolist())
 
 # %% [markdown] lang="en"
@@ -347,10 +347,10 @@ A1 = W1.clone().requires_grad_(True)
 A2 = W2.clone().requires_grad_(True)
 F.binary_cross_entropy(torch.sigmoid(torch.sigmoid(X @ A1) @ A2), y).backward()
 
-print("autograd dL/dW1:\n", A1.grad)
-print("autograd dL/dW2:\n", A2.grad)
-print("largest difference from our dW1:", (A1.grad - d_W1).abs().max().item())
-print("largest difference from our dW2:", (A2.grad - d_W2).abs().max().item())
+print(helper.tr(en="autograd's dL/dW1:", zh="autograd 算出的 dL/dW1："), "\n", A1.grad)
+print(helper.tr(en="autograd's dL/dW2:", zh="autograd 算出的 dL/dW2："), "\n", A2.grad)
+print(helper.tr(en="largest difference from our dW1:", zh="与我们的 dW1 的最大差距："), (A1.grad - d_W1).abs().max().item())
+print(helper.tr(en="largest difference from our dW2:", zh="与我们的 dW2 的最大差距："), (A2.grad - d_W2).abs().max().item())
 
 # %% [markdown] lang="en"
 # The whole backward pass on one picture: the forward pass computes each node from left to right
@@ -492,7 +492,8 @@ def bce_loss(X, y, W1, W2):
 
 
 def loss_with_backward(backward, X, y):
-    """The BCE loss as a function of (W1, W2), whose gradients come from `backward(X, y, W1, W2)`."""
+    # [en] The BCE loss as a function of (W1, W2), whose gradients come from `backward(X, y, W1, W2)`.
+    # [zh] 以 (W1, W2) 为自变量的 BCE 损失，它的梯度由 `backward(X, y, W1, W2)` 给出。
     class TwoLayerLoss(torch.autograd.Function):
         @staticmethod
         def forward(ctx, W1, W2):
@@ -524,7 +525,7 @@ W2r = torch.randn(4, 1, dtype=torch.float64, generator=generator, requires_grad=
 
 for name, backward in [("two_layer_backward", two_layer_backward), ("buggy_backward", buggy_backward)]:
     passed = torch.autograd.gradcheck(loss_with_backward(backward, Xr, yr), (W1r, W2r), raise_exception=False)
-    print(f"gradcheck, {name}: {passed}")
+    print(f"gradcheck, {name}:", helper.tr(en="passed" if passed else "failed", zh="通过" if passed else "未通过"))
 
 # %% [markdown] lang="en"
 # ## 5. Training with your gradients
@@ -568,14 +569,15 @@ history = {"train_loss": []}
 for step in range(101):
     history["train_loss"].append(bce_loss(X_xor, y_xor, W1_xor, W2_xor).item())
     if step % 20 == 0:
-        print(f"step {step:3d}   loss {history['train_loss'][-1]:.4f}")
+        print(helper.tr(en=f"step {step:3d}   loss {history['train_loss'][-1]:.4f}",
+                        zh=f"第 {step:3d} 步   损失 {history['train_loss'][-1]:.4f}"))
     dW1, dW2 = two_layer_backward(X_xor, y_xor, W1_xor, W2_xor)
     W1_xor = W1_xor - learning_rate * dW1
     W2_xor = W2_xor - learning_rate * dW2
 
 predictions = torch.sigmoid(torch.sigmoid(X_xor @ W1_xor) @ W2_xor) > 0.5
 accuracy = (predictions == (y_xor > 0.5)).double().mean().item()
-print(f"accuracy on the 200 points: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy on the 200 points: {accuracy:.0%}", zh=f"在 200 个点上的准确率：{accuracy:.0%}"))
 helper.plot_history(history);
 
 # %% [markdown] lang="en"

@@ -73,7 +73,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. The data, the standard way
@@ -101,7 +101,7 @@ loader = DataLoader(train_set, batch_size=BATCH_SIZE, shuffle=True, generator=ge
 
 images, labels = next(iter(loader))
 print("images:", tuple(images.shape), images.dtype, " labels:", tuple(labels.shape), labels.dtype)
-print(f"pixel values: mean {images.mean():.3f}, std {images.std():.3f}, "
+print(helper.tr(en="pixel values:", zh="像素值："), f"mean {images.mean():.3f}, std {images.std():.3f}, "
       f"min {images.min():.3f}, max {images.max():.3f}")
 
 # %% [markdown] lang="en"
@@ -151,7 +151,8 @@ LR, MOMENTUM = 0.05, 0.9
 
 
 def make_model():
-    """A fresh MLP 784 → 256 → 128 → 10 with ReLU, and Dropout before the last layer, on `device`."""
+    # [en] A fresh MLP 784 → 256 → 128 → 10 with ReLU, and Dropout before the last layer, on `device`.
+    # [zh] 在 `device` 上新建一个 784 → 256 → 128 → 10 的 MLP：用 ReLU，最后一层之前有 Dropout。
     return nn.Sequential(
         nn.Flatten(),  # (B, 1, 28, 28) -> (B, 784)
         nn.Linear(784, 256), nn.ReLU(),
@@ -165,7 +166,9 @@ model = make_model()
 criterion = nn.CrossEntropyLoss()
 optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MOMENTUM)
 print(model)
-print(f"{sum(p.numel() for p in model.parameters()):,} parameters; training mode: {model.training}")
+n_parameters = sum(p.numel() for p in model.parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters; training mode: {model.training}",
+               zh=f"共 {n_parameters:,} 个参数；训练模式：{model.training}"))
 
 # %% [markdown] lang="en"
 # ## 3. One training step, line by line
@@ -200,24 +203,26 @@ WATCH = (0, slice(405, 408))
 
 
 def loss_on_batch():
-    """The loss on this batch, with Dropout off and without recording gradients."""
+    # [en] The loss on this batch, with Dropout off and without recording gradients.
+    # [zh] 这一批上的损失：关掉 Dropout，也不记录梯度。
     model.eval()
     with torch.no_grad():
         return criterion(model(images), labels).item()
 
 
 def show(values):
-    """A few numbers with six decimals, so that small changes are visible."""
+    # [en] A few numbers with six decimals, so that small changes are visible.
+    # [zh] 保留六位小数显示几个数，好让微小的变化也看得出来。
     return "  ".join(f"{v:+.6f}" for v in values.tolist())
 
 
 loss_before = loss_on_batch()
 weights_before = first_layer.weight[WATCH].detach().clone()
-print(f"loss on this batch: {loss_before:.4f}")
-print("weights:", show(weights_before))
+print(helper.tr(en=f"loss on this batch: {loss_before:.4f}", zh=f"这一批上的损失：{loss_before:.4f}"))
+print(helper.tr(en="weights:", zh="权重："), show(weights_before))
 # [en] None: no backward pass has run yet.
 # [zh] None：还没有做过反向传播。
-print("their gradient:", first_layer.weight.grad)
+print(helper.tr(en="their gradient:", zh="它们的梯度："), first_layer.weight.grad)
 
 # %% [markdown] lang="en"
 # Now the training step up to the backward pass, one job per line:
@@ -252,8 +257,9 @@ loss = criterion(outputs, labels)
 loss.backward()
 
 print("outputs:", tuple(outputs.shape), " loss:", round(loss.item(), 4))
-print("gradient of the weights:", show(first_layer.weight.grad[WATCH]))
-print("gradient shape:", tuple(first_layer.weight.grad.shape), "= weight shape", tuple(first_layer.weight.shape))
+print(helper.tr(en="gradient of the weights:", zh="这几个权重的梯度："), show(first_layer.weight.grad[WATCH]))
+print(helper.tr(en="gradient shape:", zh="梯度的形状："), tuple(first_layer.weight.grad.shape),
+      helper.tr(en="= weight shape", zh="= 权重的形状"), tuple(first_layer.weight.shape))
 
 # %% [markdown] lang="en"
 # Every parameter now has a gradient of its own shape. A positive gradient means "increasing this
@@ -283,10 +289,10 @@ print("before:          ", show(weights_before))
 print("gradient:        ", show(gradient))
 print("after:           ", show(weights_after))
 print("before - lr*grad:", show(weights_before - LR * gradient))
-print("the same:", torch.allclose(weights_after, weights_before - LR * gradient))
+print(helper.tr(en="the same:", zh="相同："), torch.allclose(weights_after, weights_before - LR * gradient))
 
 loss_after = loss_on_batch()
-print(f"loss on this batch: {loss_before:.4f} -> {loss_after:.4f}")
+print(helper.tr(en=f"loss on this batch: {loss_before:.4f} -> {loss_after:.4f}", zh=f"这一批上的损失：{loss_before:.4f} -> {loss_after:.4f}"))
 
 # %% [markdown] lang="en"
 # One step made the loss on this batch a little smaller. That is all training is: many small steps,
@@ -317,8 +323,8 @@ once = first_layer.weight.grad[WATCH].clone()
 # [en] No zero_grad() in between:
 # [zh] 中间没有调用 zero_grad()：
 criterion(model(images), labels).backward()
-print("after one backward: ", show(once))
-print("after two backwards:", show(first_layer.weight.grad[WATCH]))
+print(helper.tr(en="after one backward: ", zh="一次 backward 之后："), show(once))
+print(helper.tr(en="after two backwards:", zh="两次 backward 之后："), show(first_layer.weight.grad[WATCH]))
 optimizer.zero_grad()
 
 # %% [markdown] lang="en"
@@ -532,7 +538,7 @@ batch_sampler = BatchSampler(RandomSampler(slice_set, generator=seeded()), BATCH
 batch_loader = DataLoader(slice_set, sampler=batch_sampler, batch_size=None)
 
 first_labels = [next(iter(loader))[1].cpu() for loader in (pipeline_loader, sample_loader, batch_loader)]
-print("same first batch:", all(torch.equal(first_labels[0], labels) for labels in first_labels))
+print(helper.tr(en="same first batch:", zh="第一个批次相同："), all(torch.equal(first_labels[0], labels) for labels in first_labels))
 
 
 def seconds_for_one_epoch(loader):
@@ -553,8 +559,10 @@ batch_seconds = seconds_for_one_epoch(batch_loader)
 scale = len(train_set) / SLICE
 for name, seconds in [("torchvision pipeline", pipeline_seconds), ("tensors, sample by sample", sample_seconds),
                       ("tensors, batch by batch", batch_seconds)]:
-    print(f"{name:26} {seconds:.2f} s for {SLICE} images -> about {seconds * scale:4.1f} s per epoch of 60,000")
-print(f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster than the pipeline")
+    print(f"{name:26}", helper.tr(en=f"{seconds:.2f} s for {SLICE} images -> about {seconds * scale:4.1f} s per epoch of 60,000",
+                                   zh=f"{SLICE} 张图片用时 {seconds:.2f} s -> 60,000 张的一个轮次约 {seconds * scale:4.1f} s"))
+print(helper.tr(en=f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster than the pipeline",
+               zh=f"按整批取数据比数据管道快 {pipeline_seconds / batch_seconds:.0f} 倍"))
 
 # %% [markdown] lang="en"
 # On a CPU the tensors are typically five to ten times faster than the pipeline, and fetching whole
@@ -654,8 +662,10 @@ for epoch in epochs:
     epochs.set_postfix(train_loss=f"{train_loss:.4f}", val_acc=f"{history['val_acc'][-1]:.4f}")
 training_seconds = time.perf_counter() - start
 
-print(f"validation accuracy after {EPOCHS} epochs: {history['val_acc'][-1]:.4f} "
-      f"({training_seconds:.1f} s of training on {device})")
+print(helper.tr(en=f"validation accuracy after {EPOCHS} epochs: {history['val_acc'][-1]:.4f} "
+                  f"({training_seconds:.1f} s of training on {device})",
+               zh=f"{EPOCHS} 个轮次后的验证准确率：{history['val_acc'][-1]:.4f}"
+                  f"（在 {device} 上训练了 {training_seconds:.1f} s）"))
 helper.plot_history(history);
 
 # %% [markdown] lang="en"
@@ -686,7 +696,7 @@ helper.plot_history(history);
 # %%
 test_accuracy = evaluate(model, helper.tensor_loader(test_images, test_labels, 1000), device)
 assert test_accuracy >= 0.98, f"test accuracy {test_accuracy:.4f} is below 0.98: has the training loop changed?"
-print(f"test accuracy {test_accuracy:.2%} ≥ 98%")
+print(helper.tr(en=f"test accuracy {test_accuracy:.2%} ≥ 98%", zh=f"测试准确率 {test_accuracy:.2%} ≥ 98%"))
 
 # %% [markdown] lang="en"
 # What does it still get wrong? Here are some of the test images the trained model misclassifies
@@ -701,7 +711,9 @@ model.eval()
 with torch.no_grad():
     predictions = model(test_images).argmax(dim=1)
 wrong = (predictions != test_labels).nonzero().flatten()[:16]
-print(f"{int((predictions != test_labels).sum())} of {len(test_labels)} test images are misclassified")
+n_wrong = int((predictions != test_labels).sum())
+print(helper.tr(en=f"{n_wrong} of {len(test_labels)} test images are misclassified",
+               zh=f"{len(test_labels)} 张测试图片中有 {n_wrong} 张分错了"))
 helper.show_batch(test_images[wrong], test_labels[wrong], classes="mnist", predictions=predictions[wrong]);
 
 # %% [markdown] lang="en"

@@ -86,7 +86,8 @@ print("PyTorch", torch.__version__)
 
 # %%
 def f(p):
-    """The bowl f(x, y) = x²/20 + y² at p = (x, y)."""
+    # [en] The bowl f(x, y) = x²/20 + y² at p = (x, y).
+    # [zh] 碗形函数 f(x, y) = x²/20 + y² 在 p = (x, y) 处的值。
     return p[0] ** 2 / 20 + p[1] ** 2
 
 
@@ -94,7 +95,7 @@ START = (-9.0, 1.5)
 p = torch.tensor(START, requires_grad=True)
 f(p).backward()
 print(f"f{START} = {f(p).item():.4f}")
-print("gradient:", p.grad, " (x/10 = -0.9, 2y = 3.0)")
+print(helper.tr(en="gradient:", zh="梯度："), p.grad, " (x/10 = -0.9, 2y = 3.0)")
 
 # %% [markdown] lang="en"
 # The minimum lies almost straight to the right, yet the gradient points mostly along $y$: the
@@ -112,7 +113,8 @@ STEPS = 40
 
 
 def gradient_descent(lr, steps=STEPS):
-    """The path of plain gradient descent on f from START: a tensor of shape (steps + 1, 2)."""
+    # [en] The path of plain gradient descent on f from START: a tensor of shape (steps + 1, 2).
+    # [zh] 从 START 出发、在 f 上做普通梯度下降的路径：形状为 (steps + 1, 2) 的张量。
     p = torch.tensor(START, requires_grad=True)
     path = [p.detach().clone()]
     for _ in range(steps):
@@ -124,7 +126,8 @@ def gradient_descent(lr, steps=STEPS):
 
 
 def plot_paths(paths, titles):
-    """One panel per path: the contour lines of f and the points the descent visited."""
+    # [en] One panel per path: the contour lines of f and the points the descent visited.
+    # [zh] 每条路径一幅子图：f 的等高线，以及梯度下降经过的点。
     xs, ys = torch.linspace(-10, 10, 201), torch.linspace(-2.5, 2.5, 101)
     X, Y = torch.meshgrid(xs, ys, indexing="xy")
     fig, axes = plt.subplots(len(paths), 1, figsize=(7, 2.3 * len(paths)), squeeze=False)
@@ -145,7 +148,8 @@ def plot_paths(paths, titles):
 
 slow, zigzag = gradient_descent(lr=0.3), gradient_descent(lr=0.9)
 for lr, path in ((0.3, slow), (0.9, zigzag)):
-    print(f"lr = {lr}: after {STEPS} steps at ({path[-1, 0]:.3f}, {path[-1, 1]:.3f}), f = {f(path[-1]):.2e}")
+    print(helper.tr(en=f"lr = {lr}: after {STEPS} steps at ({path[-1, 0]:.3f}, {path[-1, 1]:.3f}), f = {f(path[-1]):.2e}",
+                    zh=f"lr = {lr}：{STEPS} 步之后位于 ({path[-1, 0]:.3f}, {path[-1, 1]:.3f})，f = {f(path[-1]):.2e}"))
 plot_paths([slow, zigzag], [message("momentum_step_plain_gd", lr=0.3), message("momentum_step_plain_gd", lr=0.9)]);
 
 # %% [markdown] lang="en"
@@ -187,7 +191,8 @@ plot_paths([slow, zigzag], [message("momentum_step_plain_gd", lr=0.3), message("
 # %%
 for lr in (1.0, 1.1):
     path = gradient_descent(lr)
-    print(f"lr = {lr}: y after 1, 2, 3 and {STEPS} steps:", [round(path[t, 1].item(), 2) for t in (1, 2, 3, STEPS)])
+    print(helper.tr(en=f"lr = {lr}: y after 1, 2, 3 and {STEPS} steps:", zh=f"lr = {lr}：第 1、2、3 和 {STEPS} 步之后的 y："),
+          [round(path[t, 1].item(), 2) for t in (1, 2, 3, STEPS)])
 
 # %% [markdown] lang="en"
 # ## 2. Momentum: let the steps build up speed
@@ -236,8 +241,8 @@ v = torch.tensor(0.0)
 for t in range(1, 31):
     v = 0.9 * v + 1.0
     if t in (1, 2, 3, 5, 10, 20, 30):
-        print(f"step {t:2d}: v = {v.item():.3f}")
-print(f"limit 1 / (1 - 0.9) = {1 / (1 - 0.9):.3f}")
+        print(helper.tr(en=f"step {t:2d}: v = {v.item():.3f}", zh=f"第 {t:2d} 步：v = {v.item():.3f}"))
+print(helper.tr(en="limit", zh="极限"), f"1 / (1 - 0.9) = {1 / (1 - 0.9):.3f}")
 
 # %% [markdown] lang="en"
 # Now momentum on the valley, written out by hand: the same loop as before, with a velocity.
@@ -247,7 +252,8 @@ print(f"limit 1 / (1 - 0.9) = {1 / (1 - 0.9):.3f}")
 
 # %%
 def momentum_descent(lr, momentum, steps=STEPS):
-    """The path of gradient descent with momentum (PyTorch's form) on f from START."""
+    # [en] The path of gradient descent with momentum (PyTorch's form) on f from START.
+    # [zh] 从 START 出发、在 f 上做带动量的梯度下降（PyTorch 的写法）的路径。
     p = torch.tensor(START, requires_grad=True)
     v = torch.zeros(2)
     path = [p.detach().clone()]
@@ -264,8 +270,9 @@ LR = 0.9
 MOMENTA = (0.0, 0.5, 0.9)
 paths = {mu: momentum_descent(LR, mu) for mu in MOMENTA}
 for mu, path in paths.items():
-    print(f"μ = {mu}: after {STEPS} steps at ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f}), f = {f(path[-1]):.1e}")
-print("μ = 0 is plain gradient descent:", torch.equal(paths[0.0], zigzag))
+    print(helper.tr(en=f"μ = {mu}: after {STEPS} steps at ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f}), f = {f(path[-1]):.1e}",
+                    zh=f"μ = {mu}：{STEPS} 步之后位于 ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f})，f = {f(path[-1]):.1e}"))
+print(helper.tr(en="μ = 0 is plain gradient descent:", zh="μ = 0 就是普通梯度下降："), torch.equal(paths[0.0], zigzag))
 plot_paths([paths[mu] for mu in MOMENTA], [message("momentum_step_with_mu", mu=mu, lr=LR) for mu in MOMENTA]);
 
 # %% [markdown] lang="en"
@@ -363,7 +370,8 @@ helper.diagrams.descent_paths({"μ = 0": paths[0.0], "μ = 0.5": paths[0.5]}, la
 
 # %%
 def sgd_descent(lr, momentum, steps=STEPS):
-    """The path of torch.optim.SGD with momentum on f from START."""
+    # [en] The path of torch.optim.SGD with momentum on f from START.
+    # [zh] 从 START 出发、在 f 上用带动量的 torch.optim.SGD 走出的路径。
     p = torch.tensor(START, requires_grad=True)
     optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
     path = [p.detach().clone()]
@@ -378,8 +386,9 @@ def sgd_descent(lr, momentum, steps=STEPS):
 for mu in (0.5, 0.9):
     torch_path, buffer = sgd_descent(LR, mu)
     difference = (torch_path - paths[mu]).abs().max().item()
-    print(f"μ = {mu}: largest difference between torch.optim.SGD and our path: {difference:.1e}")
-print("SGD's momentum buffer after the last step:", buffer)
+    print(helper.tr(en=f"μ = {mu}: largest difference between torch.optim.SGD and our path: {difference:.1e}",
+                    zh=f"μ = {mu}：torch.optim.SGD 与我们的路径之间的最大差距：{difference:.1e}"))
+print(helper.tr(en="SGD's momentum buffer after the last step:", zh="最后一步之后 SGD 的动量缓冲区："), buffer)
 
 # %% [markdown] lang="en"
 # The same path. The differences, if any, are around $10^{-7}$, the precision of float32: PyTorch
@@ -471,8 +480,8 @@ for _ in range(STEPS):
     mine.append(p.detach().clone())
 mine = torch.stack(mine)
 torch_path, _ = sgd_descent(LR, 0.5)
-print(f"largest difference from torch.optim.SGD: {(mine - torch_path).abs().max().item():.1e}")
-print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.1e}")
+print(helper.tr(en="largest difference from torch.optim.SGD:", zh="与 torch.optim.SGD 的最大差距："), f"{(mine - torch_path).abs().max().item():.1e}")
+print(helper.tr(en="final point", zh="终点"), f"({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.1e}")
 
 # %% [markdown] lang="en"
 # ## Summary

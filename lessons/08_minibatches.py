@@ -67,7 +67,7 @@ generator = helper.seed_everything(0)
 # [zh] 本课的模型都非常小：把这么少的计算分给多个 CPU 线程，线程之间协调的开销比省下的时间还多，
 # [zh] 所以只用一个线程（对 GPU 没有影响）。
 torch.set_num_threads(1)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 0. A toy data set: points in the plane
@@ -155,7 +155,8 @@ loss_fn = nn.CrossEntropyLoss()
 
 
 def gradient(model, X, y):
-    """All the model's gradients for the loss on (X, y), as one flat vector."""
+    # [en] All the model's gradients for the loss on (X, y), as one flat vector.
+    # [zh] 模型在 (X, y) 上的损失对所有参数的梯度，拼成一个一维向量。
     model.zero_grad()
     loss_fn(model(X), y).backward()
     return torch.cat([p.grad.flatten() for p in model.parameters()])
@@ -166,9 +167,9 @@ torch.manual_seed(0)
 # [zh] 每个点输出两个分数，每个类别一个：这是一个 softmax 回归，共 6 个参数。
 model = nn.Linear(2, 2).to(device)
 exact = gradient(model, points, labels)
-print("exact gradient on all", n_points, "points:", [round(g, 3) for g in exact.tolist()])
+print(helper.tr(en=f"exact gradient on all {n_points} points:", zh=f"全部 {n_points} 个点上的精确梯度："), [round(g, 3) for g in exact.tolist()])
 print()
-print("batch size | mean relative error of the batch gradient")
+print(helper.tr(en="batch size | mean relative error of the batch gradient", zh="批量大小 | 批次梯度的平均相对误差"))
 for batch_size in (1, 4, 16, 64, 256):
     errors = []
     for _ in range(100):
@@ -208,7 +209,8 @@ for batch_size in (1, 4, 16, 64, 256):
 
 # %%
 def one_pass(model, X, y, batch_size):
-    """Seconds for one pass over (X, y): forward, backward and an update for each batch."""
+    # [en] Seconds for one pass over (X, y): forward, backward and an update for each batch.
+    # [zh] 把 (X, y) 过一遍所用的秒数：每个批次都做前向传播、反向传播和一次更新。
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     start = time.perf_counter()
     for first in range(0, len(X), batch_size):
@@ -234,7 +236,8 @@ tiny = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2)).to(device)
 # [zh] 预热：最开始的几次调用比较慢，不应计入。
 one_pass(tiny, X_time[:512], y_time[:512], 64)
 
-print("batch size | steps per pass | seconds per pass | µs per sample")
+print(helper.tr(en="batch size | steps per pass | seconds per pass | µs per sample",
+               zh="批量大小 | 每遍的步数 | 每遍的秒数 | 每个样本的微秒数"))
 for batch_size, measured_on in ((1, 512), (32, 8192), (256, 8192), (8192, 8192)):
     seconds = one_pass(tiny, X_time[:measured_on], y_time[:measured_on], batch_size)
     seconds *= len(X_time) / measured_on
@@ -312,8 +315,9 @@ helper.diagrams.epoch_batches(n_samples=10, batch_size=4);
 n_samples, batch_size = 60_000, 64
 full_batches, last_batch = divmod(n_samples, batch_size)
 print(f"{n_samples} / {batch_size} = {n_samples / batch_size}")
-print(f"{full_batches} full batches ({full_batches * batch_size} samples) + a last batch of {last_batch}")
-print("iterations per epoch:", math.ceil(n_samples / batch_size))
+print(helper.tr(en=f"{full_batches} full batches ({full_batches * batch_size} samples) + a last batch of {last_batch}",
+               zh=f"{full_batches} 个完整批次（{full_batches * batch_size} 个样本）+ 最后一批 {last_batch} 个"))
+print(helper.tr(en="iterations per epoch:", zh="每个轮次的迭代次数："), math.ceil(n_samples / batch_size))
 
 # [en] A DataLoader agrees: len(loader) is the number of batches in one epoch.
 # [zh] DataLoader 的结果一致：len(loader) 就是一个轮次中的批次数。
@@ -442,10 +446,10 @@ for xb, yb in loader:
 # %%
 shuffled = DataLoader(dataset, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(0))
 for epoch in range(1, 3):
-    print(f"epoch {epoch}:", [yb.tolist() for xb, yb in shuffled])
+    print(helper.tr(en=f"epoch {epoch}:", zh=f"第 {epoch} 轮："), [yb.tolist() for xb, yb in shuffled])
 
 dropping = DataLoader(dataset, batch_size=4, drop_last=True)
-print("drop_last=True:", len(dropping), "batches", [yb.tolist() for xb, yb in dropping])
+print("drop_last=True:", helper.tr(en=f"{len(dropping)} batches", zh=f"{len(dropping)} 个批次"), [yb.tolist() for xb, yb in dropping])
 
 # %% [markdown] lang="en"
 # To look at a single batch, without a loop, ask the loader for an iterator and take its first
@@ -460,7 +464,7 @@ print("drop_last=True:", len(dropping), "batches", [yb.tolist() for xb, yb in dr
 
 # %%
 xb, yb = next(iter(shuffled))
-print("first batch:", yb.tolist(), "| again:", next(iter(shuffled))[1].tolist())
+print(helper.tr(en="first batch:", zh="第一个批次："), yb.tolist(), helper.tr(en="| again:", zh="| 再取一次："), next(iter(shuffled))[1].tolist())
 print(xb)
 
 # %% [markdown] lang="en"
@@ -533,13 +537,15 @@ hidden_tests(make_loader)
 
 # %%
 def full_loss(model):
-    """The loss on all the points, without recording a graph."""
+    # [en] The loss on all the points, without recording a graph.
+    # [zh] 全部点上的损失，不记录计算图。
     with torch.no_grad():
         return loss_fn(model(points), labels).item()
 
 
 def train(batch_size, epochs=6, lr=0.1):
-    """Train a fresh nn.Linear(2, 2) on the points; return the loss after each epoch and the seconds."""
+    # [en] Train a fresh nn.Linear(2, 2) on the points; return the loss after each epoch and the seconds.
+    # [zh] 在这些点上训练一个新的 nn.Linear(2, 2)；返回每个轮次之后的损失和所用秒数。
     # [en] The same starting weights and the same shuffling for every batch size.
     # [zh] 每种批量大小都用同样的初始权重和同样的打乱顺序。
     torch.manual_seed(0)
@@ -562,8 +568,9 @@ epochs = 6
 results = {batch_size: train(batch_size, epochs) for batch_size in (16, 512)}
 for batch_size, (losses, seconds) in results.items():
     steps = num_iterations(n_points, batch_size, epochs)
-    print(f"batch_size={batch_size:3d}: {steps:3d} steps in {seconds:.2f} s, "
-          f"loss per epoch {[round(v, 3) for v in losses]}")
+    print(f"batch_size={batch_size:3d}:", helper.tr(en=f"{steps:3d} steps in {seconds:.2f} s, loss per epoch",
+                                                   zh=f"{steps:3d} 步，用时 {seconds:.2f} s，每个轮次的损失"),
+          [round(v, 3) for v in losses])
 
 # [en] Axis labels in the notebook's language (Chinese needs a CJK font).
 # [zh] 坐标轴标签使用本笔记本的语言（中文需要 CJK 字体）。

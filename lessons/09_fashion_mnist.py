@@ -104,7 +104,7 @@ CPU_THREADS = 1
 device = helper.device()
 torch.set_num_threads(CPU_THREADS)
 generator = helper.seed_everything(SEED)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 2. The data
@@ -126,7 +126,7 @@ print("PyTorch", torch.__version__, "on", device)
 # %%
 train_set = datasets.FashionMNIST(helper.data_root(), train=True, download=False)
 classes = helper.class_names("fashion")
-print(len(train_set), "training images; classes:", classes)
+print(helper.tr(en=f"{len(train_set)} training images; classes:", zh=f"{len(train_set)} 张训练图片；类别："), classes)
 
 # [en] Row r, column c: the r-th image of class c.
 # [zh] 第 r 行、第 c 列：类别 c 的第 r 张图片。
@@ -177,9 +177,9 @@ train_images = (train_images - mean) / std
 test_images = (test_images - mean) / std
 
 print("train:", tuple(train_images.shape), train_images.dtype, " test:", tuple(test_images.shape))
-print(f"mean {mean.item():.4f}, std {std.item():.4f}  →  now mean {train_images.mean().item():.3f}, "
-      f"std {train_images.std().item():.3f}")
-print("training images per class:", torch.bincount(train_labels).tolist())
+print(f"mean {mean.item():.4f}, std {std.item():.4f}  → ", helper.tr(en="now", zh="归一化之后"),
+      f"mean {train_images.mean().item():.3f}, std {train_images.std().item():.3f}")
+print(helper.tr(en="training images per class:", zh="每个类别的训练图片数："), torch.bincount(train_labels).tolist())
 
 # %% [markdown] lang="en"
 # Every class has exactly 6,000 training images (and 1,000 test images), so accuracy is a fair
@@ -196,7 +196,8 @@ print("training images per class:", torch.bincount(train_labels).tolist())
 # %%
 pipeline = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean.item(),), (std.item(),))])
 image, label = datasets.FashionMNIST(helper.data_root(), train=True, download=False, transform=pipeline)[0]
-print(tuple(image.shape), classes[label], "same as ours:", torch.allclose(image, train_images[0].cpu(), atol=1e-5))
+print(tuple(image.shape), classes[label], helper.tr(en="same as ours:", zh="与我们的相同："),
+      torch.allclose(image, train_images[0].cpu(), atol=1e-5))
 
 # %% [markdown] lang="en"
 # **A validation set.** As in lesson 6, we cut 5,000 images off the training images, with a seeded
@@ -224,10 +225,11 @@ print(tuple(image.shape), classes[label], "same as ours:", torch.allclose(image,
 order = torch.randperm(len(train_images), generator=torch.Generator().manual_seed(SEED)).to(device)
 val_images, val_labels = train_images[order[:5000]], train_labels[order[:5000]]
 train_images, train_labels = train_images[order[5000:]], train_labels[order[5000:]]
-print("train:", len(train_images), " validation:", len(val_images), " test:", len(test_images))
+print(helper.tr(en="train:", zh="训练集："), len(train_images), helper.tr(en=" validation:", zh=" 验证集："), len(val_images),
+      helper.tr(en=" test:", zh=" 测试集："), len(test_images))
 
 train_loader = helper.tensor_loader(train_images, train_labels, BATCH_SIZE, shuffle=True, generator=generator)
-print(len(train_loader), "batches per epoch")
+print(helper.tr(en=f"{len(train_loader)} batches per epoch", zh=f"每个轮次 {len(train_loader)} 个批次"))
 
 # %% [markdown] lang="en"
 # ## 3. A first model: a multi-layer perceptron
@@ -264,7 +266,8 @@ def make_mlp():
 torch.manual_seed(SEED)
 mlp = make_mlp().to(device)
 print(mlp)
-print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
+print(helper.tr(en=f"{sum(p.numel() for p in mlp.parameters()):,} parameters",
+               zh=f"共 {sum(p.numel() for p in mlp.parameters()):,} 个参数"))
 
 # %% [markdown] lang="en"
 # ## 4. Training and evaluation
@@ -341,7 +344,8 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 
 # %%
 def evaluate(model, images, labels, chunk=1000):
-    """Mean loss and accuracy of `model` on (images, labels), in eval mode, without a graph."""
+    # [en] Mean loss and accuracy of `model` on (images, labels), in eval mode, without a graph.
+    # [zh] `model` 在 (images, labels) 上的平均损失和准确率：评估模式，不记录计算图。
     model.eval()
     total_loss, correct = 0.0, 0
     with torch.no_grad():
@@ -354,7 +358,8 @@ def evaluate(model, images, labels, chunk=1000):
 
 
 def predict(model, images, chunk=1000):
-    """The predicted class of every image, on the CPU."""
+    # [en] The predicted class of every image, on the CPU.
+    # [zh] 每张图片的预测类别，放在 CPU 上。
     model.eval()
     with torch.no_grad():
         return torch.cat([model(images[i:i + chunk]).argmax(dim=1).cpu() for i in range(0, len(images), chunk)])
@@ -364,11 +369,12 @@ CHECKPOINTS = Path(tempfile.mkdtemp(prefix="fashion_mnist_"))
 
 
 def train(model, epochs, lr, name):
-    """Train `model` on train_loader with AdamW and a one-cycle schedule; return the history per epoch.
-
-    The weights of the epoch with the best validation accuracy are saved to CHECKPOINTS/<name>.pt
-    and loaded back into `model` at the end.
-    """
+    # [en] Train `model` on train_loader with AdamW and a one-cycle schedule; return the history per epoch.
+    # [en] The weights of the epoch with the best validation accuracy are saved to CHECKPOINTS/<name>.pt
+    # [en] and loaded back into `model` at the end.
+    # [zh] 用 AdamW 和单周期学习率调度在 train_loader 上训练 `model`，返回每个轮次的记录。
+    # [zh] 验证准确率最高的那个轮次的权重保存在 CHECKPOINTS/<name>.pt 中，
+    # [zh] 训练结束时再载回 `model`。
     # [en] The same shuffling for every model, whatever ran before.
     # [zh] 无论之前运行过什么，每个模型都使用同样的打乱顺序。
     generator.manual_seed(SEED)
@@ -399,8 +405,10 @@ def train(model, epochs, lr, name):
             torch.save(model.state_dict(), checkpoint)
     seconds = time.perf_counter() - start
     model.load_state_dict(torch.load(checkpoint, weights_only=True))
-    print(f"{epochs} epochs in {seconds:.1f} s ({seconds / epochs:.1f} s per epoch); best validation accuracy "
-          f"{best_accuracy:.2%} after epoch {best_epoch}, loaded back from {checkpoint.name}")
+    print(helper.tr(en=f"{epochs} epochs in {seconds:.1f} s ({seconds / epochs:.1f} s per epoch); best validation accuracy "
+                       f"{best_accuracy:.2%} after epoch {best_epoch}, loaded back from {checkpoint.name}",
+                    zh=f"{epochs} 个轮次用时 {seconds:.1f} s（每个轮次 {seconds / epochs:.1f} s）；最高验证准确率 "
+                       f"{best_accuracy:.2%}，在第 {best_epoch} 个轮次之后，已从 {checkpoint.name} 载回"))
     return history
 
 
@@ -411,7 +419,8 @@ def train(model, epochs, lr, name):
 # 训练之前，MLP 的准确率应该在随机猜测的水平，约为 10%：十个类别里猜中一个。
 
 # %%
-print("before training: loss {:.3f}, accuracy {:.1%}".format(*evaluate(mlp, val_images, val_labels)))
+print(helper.tr(en="before training: loss {:.3f}, accuracy {:.1%}", zh="训练之前：损失 {:.3f}，准确率 {:.1%}").format(
+    *evaluate(mlp, val_images, val_labels)))
 mlp_history = train(mlp, MLP_EPOCHS, MLP_LR, "mlp")
 helper.plot_history(mlp_history);
 
@@ -432,7 +441,7 @@ helper.plot_history(mlp_history);
 
 # %%
 mlp_accuracy = evaluate(mlp, test_images, test_labels)[1]
-print(f"MLP test accuracy: {mlp_accuracy:.2%}")
+print(helper.tr(en="MLP test accuracy:", zh="MLP 的测试准确率："), f"{mlp_accuracy:.2%}")
 assert mlp_accuracy >= 0.89, f"the MLP should reach 89% test accuracy, got {mlp_accuracy:.2%}"
 
 # %% [markdown] lang="en"
@@ -485,7 +494,8 @@ for name, accuracy in zip(classes, mlp_per_class.tolist()):
 
 # %%
 mistakes = (mlp_predictions != targets).nonzero()[:, 0]
-print(f"{len(mistakes)} mistakes out of {len(targets)} validation images")
+print(helper.tr(en=f"{len(mistakes)} mistakes out of {len(targets)} validation images",
+               zh=f"{len(targets)} 张验证图片中认错了 {len(mistakes)} 张"))
 # [en] The largest count off the diagonal: true class `true`, predicted as `predicted`.
 # [zh] 对角线以外最大的计数：真实类别 `true` 被预测成了 `predicted`。
 counts = helper.confusion_matrix(targets, mlp_predictions, num_classes=10).fill_diagonal_(0)
@@ -658,8 +668,9 @@ def make_cnn():
 
 torch.manual_seed(SEED)
 cnn = make_cnn().to(device, memory_format=torch.channels_last)
-print(f"{sum(p.numel() for p in cnn.parameters()):,} parameters, "
-      f"{sum(p.numel() for p in cnn[:6].parameters()):,} of them in the convolution part")
+n_parameters, n_convolution = sum(p.numel() for p in cnn.parameters()), sum(p.numel() for p in cnn[:6].parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters, {n_convolution:,} of them in the convolution part",
+               zh=f"共 {n_parameters:,} 个参数，其中 {n_convolution:,} 个在卷积部分"))
 # [en] eval() and no_grad(): looking at shapes must not update BatchNorm's running statistics.
 # [zh] eval() 和 no_grad()：只是看看形状，不能改动 BatchNorm 的滑动统计量。
 cnn.eval()
@@ -681,7 +692,7 @@ cnn_history = train(cnn, CNN_EPOCHS, CNN_LR, "cnn")
 helper.plot_history(cnn_history);
 
 cnn_accuracy = evaluate(cnn, test_images, test_labels)[1]
-print(f"CNN test accuracy: {cnn_accuracy:.2%} (MLP: {mlp_accuracy:.2%})")
+print(helper.tr(en="CNN test accuracy:", zh="CNN 的测试准确率："), f"{cnn_accuracy:.2%} (MLP: {mlp_accuracy:.2%})")
 assert cnn_accuracy >= 0.91, f"the CNN should reach 91% test accuracy, got {cnn_accuracy:.2%}"
 
 # %% [markdown] lang="en"

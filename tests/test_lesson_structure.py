@@ -122,3 +122,48 @@ def test_each_lesson_shows_its_figures_in_both_languages(lesson):
         code = "\n".join(cell.source for cell in render(lesson, language).cells if cell.cell_type == "code")
         missing = [call for call in FIGURES[lesson.name] if call not in code]
         assert not missing, f"{lesson.name} ({language}) does not draw {missing}"
+
+
+ENGLISH_WORDS = re.compile(r"[A-Za-z]{2,}[,;:]? [A-Za-z]{2,}")
+
+
+def untranslated_print_texts(code: str) -> list[str]:
+    """English phrases (two words or more) that a `print` shows outside `helper.tr(en=..., zh=...)`."""
+    import ast
+
+    found = []
+
+    class Visitor(ast.NodeVisitor):
+        def visit_Call(self, node):
+            name = ast.unparse(node.func)
+            if name in ("helper.tr", "tr"):
+                return  # translated: each language gets its own text
+            if name == "print":
+                for argument in node.args:
+                    for inner in ast.walk(argument):
+                        if isinstance(inner, ast.Call) and ast.unparse(inner.func) in ("helper.tr", "tr"):
+                            break
+                    else:
+                        for constant in ast.walk(argument):
+                            if isinstance(constant, ast.Constant) and isinstance(constant.value, str) \
+                                    and ENGLISH_WORDS.search(constant.value):
+                                found.append(constant.value)
+            self.generic_visit(node)
+
+    Visitor().visit(ast.parse(code))
+    return found
+
+
+@pytest.mark.parametrize("lesson", LESSONS, ids=lambda lesson: lesson.name)
+def test_printed_texts_speak_the_notebooks_language(lesson):
+    found = []
+    for cell in render(lesson, "zh").cells:
+        if cell.cell_type == "code" and "nbgrader" not in cell.metadata:
+            found += untranslated_print_texts(cell.source)
+    assert not found, f"{lesson.name}: English printed in the zh notebook (use helper.tr): {found}"
+
+
+def test_an_untranslated_print_is_caught():
+    assert untranslated_print_texts('print("row sums:", x)') == ["row sums:"]
+    assert untranslated_print_texts('print(helper.tr(en="row sums:", zh="每行之和："), x)') == []
+    assert untranslated_print_texts('print("W1:", tuple(W1.shape))') == []
