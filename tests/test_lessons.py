@@ -171,3 +171,17 @@ def test_answers_stay_out_of_the_notebooks_and_go_to_the_answers_text(tmp_path):
 def test_an_answer_must_be_one_in_every_language(tmp_path):
     broken = lesson(tmp_path, ANSWERS.replace('lang="zh" answers=true', 'lang="zh"'))
     assert any("answers=true is on some languages" in problem for problem in problems(broken))
+
+
+def test_course_check_finds_answers_that_a_notebook_shows(tmp_path):
+    import nbformat
+
+    from course.check import _shows_answers
+    from course.lessons import to_text
+
+    example = lesson(tmp_path, ANSWERS)
+    answers = render_answers(example, "en")
+    notebook = render(example, "en")
+    assert not _shows_answers(answers, to_text(notebook))
+    notebook.cells.append(nbformat.v4.new_markdown_cell("1. Because the exercise says so, and doubling is linear."))
+    assert _shows_answers(answers, to_text(notebook))
