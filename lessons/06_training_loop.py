@@ -483,7 +483,10 @@ hidden_tests(evaluate)
 # other random operation (initialising a model, Dropout) also moves on; two loaders, or two runs, then
 # shuffle differently. A generator of its own, `torch.Generator().manual_seed(0)`, makes a loader's
 # order depend on its seed alone. Below each loader gets a fresh one, and we check that all three
-# start with the same batch.
+# start with the same batch. One detail: at the start of every epoch a `DataLoader` draws one number
+# from its `generator` (to seed worker processes), before its sampler shuffles. So when the sampler
+# is ours, the loader must get the very same generator, or the two start from different states.
+# `helper.tensor_loader` does this for you.
 #
 # Let's time one epoch of your `train_epoch` on the first 2,560 training images through each loader.
 
@@ -508,6 +511,9 @@ hidden_tests(evaluate)
 # 打乱顺序的 DataLoader 就从 PyTorch 的全局随机状态中取随机数，而其他所有随机操作（初始化模型、Dropout）也都在消耗这个状态；
 # 这样两个 DataLoader，或者两次运行，打乱的顺序就不一样了。有了自己的生成器 `torch.Generator().manual_seed(0)`，
 # DataLoader 的顺序就只取决于它的种子。下面给每个 DataLoader 各配一个新的生成器，并检查三者给出的第一个批次完全相同。
+# 有一个细节：每个轮次开始时，`DataLoader` 会先从它的 `generator` 里取一个数（用来给工作进程设种子），然后采样器才打乱顺序。
+# 所以采样器是我们自己给的时候，DataLoader 必须拿到同一个生成器，否则两者的起始状态就不一样了。
+# `helper.tensor_loader` 已经替你做好了这一点。
 #
 # 我们用你的 `train_epoch`，分别通过三种 DataLoader 在前 2,560 张训练图片上训练一轮，看看各要多久。
 
@@ -534,8 +540,9 @@ slice_set = TensorDataset(train_images[:SLICE], train_labels[:SLICE])
 sample_loader = DataLoader(slice_set, batch_size=BATCH_SIZE, shuffle=True, generator=seeded())
 # [en] The sampler makes the batches (lists of shuffled indices); the loader only indexes the dataset with them.
 # [zh] 由采样器生成批次（打乱后的索引列表）；DataLoader 只负责用它们去索引数据集。
-batch_sampler = BatchSampler(RandomSampler(slice_set, generator=seeded()), BATCH_SIZE, drop_last=False)
-batch_loader = DataLoader(slice_set, sampler=batch_sampler, batch_size=None)
+batch_generator = seeded()
+batch_sampler = BatchSampler(RandomSampler(slice_set, generator=batch_generator), BATCH_SIZE, drop_last=False)
+batch_loader = DataLoader(slice_set, sampler=batch_sampler, batch_size=None, generator=batch_generator)
 
 first_labels = [next(iter(loader))[1].cpu() for loader in (pipeline_loader, sample_loader, batch_loader)]
 print(helper.tr(en="same first batch:", zh="第一个批次相同："), all(torch.equal(first_labels[0], labels) for labels in first_labels))
