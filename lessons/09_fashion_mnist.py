@@ -25,7 +25,7 @@
 # 5. **your own classifier** under a time budget (the graded exercise);
 # 6. **a convolutional network**, and how it compares.
 #
-# The whole notebook runs on a laptop CPU in about a minute, and much faster on a GPU.
+# The whole notebook takes about a minute on an otherwise idle 2-core CPU, and much less on a GPU.
 #
 # **Objectives:** after this lesson you can carry a project from raw images to a tested classifier:
 # settings, normalisation, a validation set, checkpoints, error analysis, and a convolutional
@@ -49,7 +49,7 @@
 # 5. **你自己的分类器**：在限定的时间预算内完成训练（本课的评分练习）；
 # 6. **卷积网络**：看看它和 MLP 相比如何。
 #
-# 整个笔记本在笔记本电脑的 CPU 上大约一分钟就能跑完，在 GPU 上还要快得多。
+# 在没有其他任务的双核 CPU 上，整个笔记本大约一分钟就能跑完；在 GPU 上还要快得多。
 #
 # **学习目标：**学完本课，你将能够把一个项目从原始图片一路做到经过测试的分类器：设置、归一化、验证集、保存检查点、错误分析，以及卷积网络。
 #
