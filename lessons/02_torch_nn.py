@@ -577,7 +577,7 @@ def deep_relu_net(init):
 
 x = torch.randn(512, 256)
 inits = {
-    "nn.Linear default": None,
+    helper.tr(en="nn.Linear default", zh="nn.Linear 默认"): None,
     "kaiming_normal_": lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"),
     "xavier_uniform_": nn.init.xavier_uniform_,
 }

@@ -255,7 +255,7 @@ logit = torch.tensor([[40.0], [-40.0]], requires_grad=True)
 label = torch.tensor([[0.0], [1.0]])
 probability = torch.sigmoid(logit)
 losses = {
-    "BCE on probabilities": -(label * torch.log(probability) + (1 - label) * torch.log(1 - probability)).mean(),
+    helper.tr(en="BCE on probabilities", zh="对概率计算 BCE"): -(label * torch.log(probability) + (1 - label) * torch.log(1 - probability)).mean(),
     "nn.BCELoss": nn.BCELoss()(probability, label),
     "nn.BCEWithLogitsLoss": nn.BCEWithLogitsLoss()(logit, label),
 }

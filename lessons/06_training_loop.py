@@ -564,8 +564,9 @@ pipeline_seconds = seconds_for_one_epoch(pipeline_loader)
 sample_seconds = seconds_for_one_epoch(sample_loader)
 batch_seconds = seconds_for_one_epoch(batch_loader)
 scale = len(train_set) / SLICE
-for name, seconds in [("torchvision pipeline", pipeline_seconds), ("tensors, sample by sample", sample_seconds),
-                      ("tensors, batch by batch", batch_seconds)]:
+for name, seconds in [(helper.tr(en="torchvision pipeline", zh="torchvision 数据管道"), pipeline_seconds),
+                      (helper.tr(en="tensors, sample by sample", zh="张量，逐个样本"), sample_seconds),
+                      (helper.tr(en="tensors, batch by batch", zh="张量，按整批"), batch_seconds)]:
     print(f"{name:26}", helper.tr(en=f"{seconds:.2f} s for {SLICE} images -> about {seconds * scale:4.1f} s per epoch of 60,000",
                                    zh=f"{SLICE} 张图片用时 {seconds:.2f} s -> 60,000 张的一个轮次约 {seconds * scale:4.1f} s"))
 print(helper.tr(en=f"batch by batch is {pipeline_seconds / batch_seconds:.0f} times faster than the pipeline",
