@@ -123,15 +123,15 @@ print(inputs.shape)
 # %% [markdown] lang="en"
 # One hidden unit is one **neuron**: it multiplies each input by a weight, adds the products and a
 # bias, and passes the sum through the activation. A layer is many neurons side by side, and the
-# matrix product computes all of them for all the images of the batch at once:
+# matrix product computes all of them for all the images of the batch at once (lesson 2 draws the
+# whole network with its shapes):
 
 # %% [markdown] lang="zh"
 # 每个隐藏单元就是一个**神经元**：它把每个输入乘以一个权重，把乘积和偏置加起来，再把和送进激活函数。
-# 一层就是并排的许多神经元；一次矩阵乘法就把这一批所有图片在所有神经元上的结果一起算出来：
+# 一层就是并排的许多神经元；一次矩阵乘法就把这一批所有图片在所有神经元上的结果一起算出来（第 2 课会画出整个网络及其形状）：
 
 # %%
 helper.diagrams.neuron();
-helper.diagrams.mlp((784, 256, 10));
 
 # %%
 def sigmoid(z):

@@ -18,7 +18,7 @@ NUMBERED = re.compile(r"^(\d+)\. ", re.M)
 
 # Figures each lesson shows (a call in a code cell of both notebooks); see helper/diagrams.py.
 FIGURES = {
-    "01_softmax": ["helper.diagrams.neuron(", "helper.diagrams.mlp(", "helper.diagrams.softmax_bars("],
+    "01_softmax": ["helper.diagrams.neuron(", "helper.diagrams.softmax_bars("],
     "02_torch_nn": ["helper.diagrams.mlp("],
     "03_lenet": ["helper.diagrams.lenet("],
     "04_losses_autograd": ["helper.diagrams.computational_graph("],
