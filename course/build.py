@@ -16,7 +16,7 @@ from pathlib import Path
 
 from helper.i18n import LANGUAGES
 
-from .lessons import Lesson, LessonError, all_lessons, render, to_text
+from .lessons import Lesson, LessonError, all_lessons, render, render_answers, to_text
 from .paths import REPO
 
 
@@ -67,6 +67,7 @@ def write_sources(lessons: list[Lesson], course_root: Path) -> dict[str, bool]:
                 target.parent.mkdir(parents=True, exist_ok=True)
                 target.write_text(text, encoding="utf-8")
                 print(f"source/{assignment}/{lesson.notebook_name}: written")
+            write_answers(lesson, language, course_root)
     return changed
 
 
@@ -79,6 +80,20 @@ def write_public_data(lessons: set[str]) -> None:
         ex = exercise(name)
         if ex.lesson in lessons and ex.public_cases() and write_public_expected(ex):
             print(f"autograder/exercises/{name}/public.*: written")
+
+
+def answers_path(lesson: Lesson, language: str, course_root: Path) -> Path:
+    """``answers/<assignment>.md``: the instructor's answers, outside source/ and release/."""
+    return course_root / "answers" / f"{lesson.assignment(language)}.md"
+
+
+def write_answers(lesson: Lesson, language: str, course_root: Path) -> None:
+    """Write the lesson's answer texts (see :func:`course.lessons.render_answers`) when they changed."""
+    text, target = render_answers(lesson, language), answers_path(lesson, language, course_root)
+    if text and (not target.is_file() or target.read_text(encoding="utf-8") != text):
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(text, encoding="utf-8")
+        print(f"answers/{target.name}: written")
 
 
 def release_is_missing(assignment: str, course_root: Path) -> bool:

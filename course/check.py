@@ -4,6 +4,7 @@
 * ``source/`` is exactly what ``lessons/`` builds to, and ``release/`` exactly what stock
   ``nbgrader generate_assignment`` makes of ``source/`` (regenerated in a scratch copy);
 * no release notebook holds a solution or a hidden test;
+* ``answers/`` holds exactly each lesson's instructor answers, and no source or release notebook shows them;
 * across languages, code cells (comments aside), cell ids and nbgrader metadata are identical;
 * each exercise's stored public expected values are what its reference gives.
 """
@@ -19,8 +20,8 @@ import nbformat
 
 from helper.i18n import LANGUAGES
 
-from .build import generate_assignment
-from .lessons import LANGUAGE_GRADE_ID, Lesson, all_lessons, problems, render, to_text
+from .build import answers_path, generate_assignment
+from .lessons import LANGUAGE_GRADE_ID, Lesson, all_lessons, problems, render, render_answers, to_text
 from .paths import REPO
 
 _LEAK_MARKERS = ("BEGIN SOLUTION", "END SOLUTION", "BEGIN HIDDEN TESTS", "END HIDDEN TESTS", "hidden_tests")
@@ -77,6 +78,14 @@ def source_problems(lessons: list[Lesson], course_root: Path) -> list[str]:
             elif path.read_text(encoding="utf-8") != to_text(render(lesson, language)):
                 found.append(f"{_relative(path, course_root)} is out of date with lessons/{lesson.path.name}: "
                              "run `python -m course build` (edit the lesson, never the generated notebook)")
+            answers, expected = answers_path(lesson, language, course_root), render_answers(lesson, language)
+            if expected and (not answers.is_file() or answers.read_text(encoding="utf-8") != expected):
+                found.append(f"{_relative(answers, course_root)} is missing or out of date with "
+                             f"lessons/{lesson.path.name}: run `python -m course build`")
+            for folder in ("source", "release"):
+                notebook = course_root / folder / lesson.assignment(language) / lesson.notebook_name
+                if expected and notebook.is_file() and _shows_answers(expected, notebook.read_text(encoding="utf-8")):
+                    found.append(f"{_relative(notebook, course_root)} shows the instructor's answers")
     return found
 
 
@@ -120,6 +129,13 @@ def leaks(source: nbformat.NotebookNode, release: nbformat.NotebookNode) -> list
                 if re.search(r"\w", code) and not code.startswith("#") and code in target:
                     found.append(f"cell {_grade_id(cell)!r} shows the hidden line {code!r}")
     return found
+
+
+def _shows_answers(answers: str, notebook_text: str) -> bool:
+    """Whether a long line of the answers (not a heading) appears in a cell of the notebook."""
+    lines = [line.strip() for line in answers.splitlines() if len(line.strip()) > 30 and not line.startswith("#")]
+    sources = [cell.source for cell in nbformat.reads(notebook_text, as_version=4).cells]
+    return any(line in source for line in lines for source in sources)
 
 
 def _grade_id(cell) -> str | None:

@@ -23,6 +23,8 @@ from .hub import tools
 from .lessons import all_lessons
 from .paths import RELEASE, REPO, WORKSPACE
 
+FORMGRADER = "nbgrader.server_extensions.formgrader"
+
 
 def register(subparsers) -> None:
     parser = subparsers.add_parser("lab", help="prepare data and notebooks, then start JupyterLab",
@@ -91,6 +93,12 @@ def start_lab(folder: Path, args) -> int:
     extra = [a for a in args.jupyter_args if a != "--"]
     command = [sys.executable, "-m", "jupyterlab", f"--ServerApp.root_dir={folder}",
                f"--ServerApp.port={args.port}", f"--ServerApp.ip={args.ip}", *extra]
+    if folder != args.course_dir.resolve():
+        # A student's Lab serves the workspace, outside which the course directory lies: nbgrader's
+        # Formgrader (an instructor tool) would log "The course directory root is not a
+        # subdirectory of the notebook server root". Students need Validate and the Assignment
+        # List only, so the Formgrader server extension stays off for them.
+        command.append(f"--ServerApp.jpserver_extensions={FORMGRADER}=False")
     if args.headless:
         command.append("--no-browser")
     if hasattr(os, "geteuid") and os.geteuid() == 0:

@@ -7,6 +7,9 @@ A lesson is a jupytext "percent" file, ``lessons/NN_name.py``, written once for 
 * a code cell is shared by all languages; a comment line tagged ``# [en] …`` or ``# [zh] …`` is
   kept only in its language's notebook (with the tag removed), so code comments get translated
   while the code itself stays identical;
+* ``# %% [markdown] lang="en" answers=true`` is a text for the instructor only (the answers to the
+  questions to think about): it is left out of the notebooks, so it never reaches ``release/``, and
+  :func:`render_answers` gathers a lesson's answer texts into ``answers/NN_name_<lang>.md``;
 * ``# %% solution="ID"`` marks an exercise cell (nbgrader "autograded answer", id ``ID``) and
   ``# %% tests="ID" points=N`` its autograder tests (read-only, worth N points);
 * ``# %% [markdown] lang="en" answer="ID" points=N`` (and the same tags on its translation) is a
@@ -87,6 +90,11 @@ def problems(lesson: Lesson) -> list[str]:
             first = notebook.cells[group[0]]
             found.append(f"{where(group[0], first)}: text cells here have languages {languages}, expected "
                          f"one cell in each of {list(LANGUAGES)} (is a translation missing?)")
+    for group in _translation_groups(notebook.cells):
+        kinds = {is_answer(notebook.cells[i]) for i in group}
+        if len(kinds) > 1:
+            found.append(f"{where(group[0], notebook.cells[group[0]])}: answers=true is on some languages of "
+                         "this text only")
     grade_ids = []
     for group in _translation_groups(notebook.cells):
         tags = {(notebook.cells[i].metadata.get("answer"), notebook.cells[i].metadata.get("points")) for i in group}
@@ -128,7 +136,7 @@ def render(lesson: Lesson, language: str) -> nbformat.NotebookNode:
     code_count = text_count = 0
     for cell in lesson.read().cells:
         if cell.cell_type == "markdown":
-            if cell.metadata["lang"] == language:
+            if cell.metadata["lang"] == language and not is_answer(cell):
                 text_count += 1
                 text = nbformat.v4.new_markdown_cell(cell.source, id=f"text-{text_count}")
                 if "answer" in cell.metadata:  # a written answer, graded by hand; its text is the rubric
@@ -145,6 +153,18 @@ def render(lesson: Lesson, language: str) -> nbformat.NotebookNode:
         "course": {"lesson": lesson.name, "language": language},
     }
     return notebook
+
+
+def is_answer(cell) -> bool:
+    """Whether a text cell holds answers for the instructor (``answers=true``), kept out of notebooks."""
+    return cell.cell_type == "markdown" and cell.metadata.get("answers") is True
+
+
+def render_answers(lesson: Lesson, language: str) -> str:
+    """The instructor's answers of ``lesson`` in ``language``: its ``answers=true`` texts, in order."""
+    texts = [cell.source.strip() for cell in lesson.read().cells
+             if is_answer(cell) and cell.metadata.get("lang") == language]
+    return "\n\n".join(texts) + "\n" if texts else ""
 
 
 def to_text(notebook: nbformat.NotebookNode) -> str:

@@ -6,4 +6,6 @@ REPO = Path(__file__).resolve().parent.parent
 LESSONS = REPO / "lessons"
 SOURCE = REPO / "source"
 RELEASE = REPO / "release"
+ANSWERS = REPO / "answers"
+"""The instructor's answers to each lesson's questions, one Markdown file per assignment; never released."""
 WORKSPACE = REPO / "workspace"

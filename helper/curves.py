@@ -14,15 +14,15 @@ from matplotlib.ticker import MaxNLocator
 from . import fonts, i18n
 from .images import to_numpy
 
-KEYS = {"loss": ("train_loss", "test_loss"), "accuracy": ("train_acc", "test_acc")}
+KEYS = {"loss": ("train_loss", "val_loss", "test_loss"), "accuracy": ("train_acc", "val_acc", "test_acc")}
 """The history keys understood, per panel."""
 
 
 def plot_history(history: dict) -> Figure:
-    """Loss (and, if present, accuracy) against epochs 1..n, train and test in each panel.
+    """Loss (and, if present, accuracy) against epochs 1..n: train, validation and test in each panel.
 
-    ``history`` maps any of ``"train_loss"``, ``"test_loss"``, ``"train_acc"``, ``"test_acc"``
-    to per-epoch values (numbers or 0-d tensors, e.g. ``loss.detach()``).
+    ``history`` maps any of ``"train_loss"``, ``"val_loss"``, ``"test_loss"``, ``"train_acc"``,
+    ``"val_acc"``, ``"test_acc"`` (``val``: the validation set) to per-epoch values (numbers or 0-d tensors, e.g. ``loss.detach()``).
     """
     fonts.enable_cjk()
     known = [key for keys in KEYS.values() for key in keys]
@@ -37,7 +37,7 @@ def plot_history(history: dict) -> Figure:
     panels = [(kind, keys) for kind, keys in KEYS.items() if any(key in series for key in keys)]
     fig, axes = plt.subplots(ncols=len(panels), figsize=(5 * len(panels), 3.6), squeeze=False)
     for ax, (kind, keys) in zip(axes.flat, panels):
-        for key, colour in zip(keys, ("C0", "C1")):
+        for key, colour in zip(keys, ("C0", "C2", "C1")):
             if key in series:
                 values = series[key]
                 ax.plot(range(1, len(values) + 1), values, marker="o", markersize=3,

@@ -38,6 +38,20 @@ def get_language() -> str:
     return getattr(_thread, "language", None) or _state["language"]
 
 
+def tr(**texts: str) -> str:
+    """The text for the current language, given one per language: ``tr(en="row sums:", zh="每行之和：")``.
+
+    For what a lesson's own code prints: the code is shared by every language's notebook, so it
+    holds every translation and prints the one of the notebook it runs in.
+    """
+    missing = set(LANGUAGES) - set(texts)
+    unknown = set(texts) - set(LANGUAGES)
+    if missing or unknown:
+        raise ValueError(f"tr() needs one text for each of {', '.join(LANGUAGES)}; "
+                         f"missing {sorted(missing)}, unknown {sorted(unknown)}")
+    return texts[get_language()]
+
+
 @contextmanager
 def speaking(language: str):
     """Speak ``language`` in this thread only, inside the block: for code that serves many students."""

@@ -21,6 +21,11 @@
 #    yourself (the graded exercise), in a way that does not break on large numbers.
 #
 # The network is untrained, so its answers are guesses. Training it is the subject of the next lessons.
+#
+# **Objectives:** after this lesson you can build a two-layer network from plain tensors, read its
+# shapes, and write a softmax that does not overflow.
+#
+# **Time:** about 45 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 1 课 · 从权重矩阵到 softmax
@@ -34,6 +39,10 @@
 #    而且遇到很大的数也不能出错。
 #
 # 这个网络还没有训练过，所以它的回答只是瞎猜。怎样训练它，是后面几课的内容。
+#
+# **学习目标：**学完本课，你将能够只用张量搭一个两层网络，看懂每一步的形状，并写出一个不会溢出的 softmax。
+#
+# **用时：**约 45 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -44,7 +53,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. A batch of digits
@@ -111,6 +120,19 @@ print(inputs.shape)
 # 它把任何实数压缩到 $(0, 1)$ 区间。如果没有激活函数，两层线性变换叠起来仍然只相当于一次矩阵乘法。
 # 第二层把 256 个隐藏值映射成 10 个分数，每个数字一个。这种尚未转换成概率的分数叫作 **logits**。
 
+# %% [markdown] lang="en"
+# One hidden unit is one **neuron**: it multiplies each input by a weight, adds the products and a
+# bias, and passes the sum through the activation. A layer is many neurons side by side, and the
+# matrix product computes all of them for all the images of the batch at once (lesson 2 draws the
+# whole network with its shapes):
+
+# %% [markdown] lang="zh"
+# 每个隐藏单元就是一个**神经元**：它把每个输入乘以一个权重，把乘积和偏置加起来，再把和送进激活函数。
+# 一层就是并排的许多神经元；一次矩阵乘法就把这一批所有图片在所有神经元上的结果一起算出来（第 2 课会画出整个网络及其形状）：
+
+# %%
+helper.diagrams.neuron();
+
 # %%
 def sigmoid(z):
     return 1 / (1 + torch.exp(-z))
@@ -130,7 +152,7 @@ logits = torch.mm(hidden, W2) + b2
 print("hidden:", hidden.shape, " logits:", logits.shape)
 
 n_parameters = sum(t.numel() for t in (W1, b1, W2, b2))
-print(f"{n_parameters:,} parameters")
+print(helper.tr(en=f"{n_parameters:,} parameters", zh=f"共 {n_parameters:,} 个参数"))
 
 # %% [markdown] lang="en"
 # **Think:** check the parameter count by hand: $784 \cdot 256 + 256 + 256 \cdot 10 + 10$.
@@ -148,10 +170,7 @@ print(f"{n_parameters:,} parameters")
 # exactly this, for a row of scores $z_1, \dots, z_C$:
 #
 # $$\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{C} e^{z_j}}.$$
-#
-# **The trap: overflow.** $e^{z}$ grows very fast: in 32-bit floats, $e^{89}$ is already infinite.
-# Logits of a few hundred are common in practice, and then the formula computes $\infty / \infty$,
-# which is `nan`:
+
 
 # %% [markdown] lang="zh"
 # ## 4. 从分数到概率：softmax
@@ -160,7 +179,19 @@ print(f"{n_parameters:,} parameters")
 # 概率也应该越大。softmax 做的正是这件事。对于一行分数 $z_1, \dots, z_C$：
 #
 # $$\operatorname{softmax}(z)_i = \frac{e^{z_i}}{\sum_{j=1}^{C} e^{z_j}}.$$
-#
+
+
+# %%
+# [en] Four logits and their softmax: the largest logit gets the largest probability.
+# [zh] 四个 logits 及其 softmax：最大的 logit 得到最大的概率。
+helper.diagrams.softmax_bars([2.0, 1.0, -1.0, 0.5]);
+
+# %% [markdown] lang="en"
+# **The trap: overflow.** $e^{z}$ grows very fast: in 32-bit floats, $e^{89}$ is already infinite.
+# Logits of a few hundred are common in practice, and then the formula computes $\infty / \infty$,
+# which is `nan`:
+
+# %% [markdown] lang="zh"
 # **陷阱：数值溢出。** $e^{z}$ 增长极快，在 32 位浮点数里，$e^{89}$ 就已经是无穷大了。
 # 实际中几百大小的 logits 很常见，这时公式算出来的是 $\infty / \infty$，结果就是 `nan`：
 
@@ -178,6 +209,11 @@ print(torch.exp(big) / torch.exp(big).sum(dim=1, keepdim=True))
 # **The shapes.** For a batch `x` of shape `(N, C)`, the maximum and the sum are taken along each
 # row, `dim=1`. With `keepdim=True` they have shape `(N, 1)`, which broadcasts against `(N, C)`;
 # without it they have shape `(N,)`, which lines up with the columns instead of the rows.
+#
+# **What `max` returns.** `x.sum(dim=1)` returns one tensor, but `x.max(dim=1)` returns *two*: the
+# largest value of each row and the column where it sits, as a pair `(values, indices)`. Take the
+# part you need by name, `x.max(dim=1).values` or `.indices` (`x.argmax(dim=1)` gives the indices
+# alone). Without `dim`, `x.max()` is a single number, the largest of the whole tensor:
 
 # %% [markdown] lang="zh"
 # **解决办法。** 给一行里的每个分数都减去同一个数 $c$，softmax 的结果不变：因为
@@ -187,6 +223,14 @@ print(torch.exp(big) / torch.exp(big).sum(dim=1, keepdim=True))
 # **注意形状。** 对形状为 `(N, C)` 的一批数据 `x`，最大值和求和都要沿着每一行，也就是 `dim=1` 计算。
 # 加上 `keepdim=True` 后结果的形状是 `(N, 1)`，能与 `(N, C)` 正确广播；不加的话形状是 `(N,)`，
 # 广播时会对齐到列而不是行。
+#
+# **`max` 返回什么。** `x.sum(dim=1)` 返回一个张量，`x.max(dim=1)` 却返回*两个*：每一行的最大值，以及它所在的列号，
+# 组成一对 `(values, indices)`。用名字取出需要的那一个：`x.max(dim=1).values` 或 `.indices`
+# （只要列号的话，也可以用 `x.argmax(dim=1)`）。不带 `dim` 时，`x.max()` 只是一个数：整个张量里的最大值：
+
+# %%
+row_max = big.max(dim=1)
+print(row_max.values, row_max.indices, big.max())
 
 # %% [markdown] lang="en"
 # ### Exercise (3 points): write `softmax`
@@ -249,8 +293,8 @@ hidden_tests("softmax", softmax)
 
 # %%
 probabilities = softmax(logits)
-print("row sums:", probabilities.sum(dim=1)[:5])
-print("same as torch.softmax:", torch.allclose(probabilities, torch.softmax(logits, dim=1)))
+print(helper.tr(en="row sums:", zh="每行之和："), probabilities.sum(dim=1)[:5])
+print(helper.tr(en="same as torch.softmax:", zh="与 torch.softmax 相同："), torch.allclose(probabilities, torch.softmax(logits, dim=1)))
 
 helper.view_classify(images[0], probabilities[0], classes="mnist");
 
@@ -266,8 +310,49 @@ helper.view_classify(images[0], probabilities[0], classes="mnist");
 # %%
 predictions = probabilities.argmax(dim=1).cpu()
 accuracy = (predictions == labels).float().mean().item()
-print(f"accuracy on this batch: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy on this batch: {accuracy:.0%}", zh=f"这一批的准确率：{accuracy:.0%}"))
 helper.show_batch(images[:16], labels[:16], classes="mnist", predictions=predictions[:16]);
+
+# %% [markdown] lang="en"
+# ## Summary
+#
+# * A layer computes $X W + b$: one row per image, the bias added to every row by broadcasting; an
+#   activation between the layers keeps two layers from collapsing into one.
+# * Logits are raw scores; softmax turns each row into positive numbers that add up to 1.
+# * Subtract each row's maximum before `exp`: same result, no overflow. `keepdim=True` keeps the
+#   shapes broadcasting along rows, and `x.max(dim=1)` returns values *and* indices.
+# * An untrained network with large random weights is confidently wrong: its confidence comes from
+#   the size of its weights, not from knowledge.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 一层网络计算 $X W + b$：每张图片占一行，偏置通过广播加到每一行上；层与层之间的激活函数让两层不会退化成一层。
+# * logits 是原始分数；softmax 把每一行变成加起来等于 1 的正数。
+# * 先给每一行减去它的最大值再取 `exp`：结果不变，也不会溢出。`keepdim=True` 让形状按行广播；`x.max(dim=1)` 同时返回最大值*和*索引。
+# * 权重很大的、未经训练的网络会自信地答错：它的自信来自权重的大小，而不是学到的知识。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. Multiplying by 10 makes the differences between the logits ten times larger, so softmax gets
+#    sharper, close to 1 on the largest logit and 0 elsewhere; multiplying by 0.1 shrinks the
+#    differences and the probabilities approach the uniform $1/C$. The order of the classes never
+#    changes. (This factor is what *temperature* controls.)
+# 2. `exp.sum(dim=0)` adds each **column** over the batch: shape `(C,)`, one sum per class across
+#    all images. Dividing by it makes each column, not each row, add up to 1. Every entry still lies
+#    between 0 and 1, so the result looks like probabilities, but the rows do not sum to 1 (and for
+#    a batch of one image it is even right, which hides the bug).
+# 3. Each logit sums 256 products of standard-normal weights with hidden values, so logits are tens
+#    or hundreds apart. Softmax of such differences puts almost all the probability on the largest
+#    one. The confidence reflects the scale of the weights, not anything learned.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 乘以 10 会把 logits 之间的差距放大十倍，softmax 变得更“尖”：最大的 logit 的概率接近 1，其余接近 0；乘以 0.1 则缩小差距，概率趋向均匀的 $1/C$。类别的先后顺序始终不变。（这个因子就是所谓的*温度*。）
+# 2. `exp.sum(dim=0)` 是把每一**列**在整个批次上求和：形状为 `(C,)`，每个类别一个和。除以它之后，加起来等于 1 的是每一列而不是每一行。每个数仍在 0 到 1 之间，看上去像概率，但每一行的和并不是 1（批次里只有一张图片时它甚至是对的，这让 bug 更难发现）。
+# 3. 每个 logit 都是 256 个“标准正态权重 × 隐藏值”的和，所以 logits 之间相差几十甚至几百。对这样的差距做 softmax，几乎全部概率都落在最大的那个上。这种自信只反映了权重的尺度，而不是学到了什么。
 
 # %% [markdown] lang="en"
 # ## Questions to think about

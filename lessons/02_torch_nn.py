@@ -25,6 +25,11 @@
 #
 # The networks are still untrained: the next lesson computes gradients and takes a first step of
 # gradient descent, and the lessons after it train networks on the whole data set.
+#
+# **Objectives:** after this lesson you can write networks as `nn.Module` classes and
+# `nn.Sequential`, read and set their parameters, and choose an initialisation.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 2 课 · 用 `torch.nn` 搭建网络
@@ -41,6 +46,10 @@
 # 6. 让你的网络处理一批真实的手写数字。
 #
 # 这些网络都还没有训练过：下一课会计算梯度，并迈出梯度下降的第一步；再往后的几课会在整个数据集上训练网络。
+#
+# **学习目标：**学完本课，你将能够用 `nn.Module` 类和 `nn.Sequential` 写网络，查看和设置它们的参数，并选择合适的初始化方法。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 from collections import OrderedDict
@@ -54,7 +63,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 0. A batch of digits
@@ -154,7 +163,8 @@ print("logits:", logits.shape)
 
 for name, parameter in model.named_parameters():
     print(f"{name:15s} {str(tuple(parameter.shape)):12s} requires_grad={parameter.requires_grad}")
-print(f"{sum(p.numel() for p in model.parameters()):,} parameters")
+n_parameters = sum(p.numel() for p in model.parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters", zh=f"共 {n_parameters:,} 个参数"))
 
 # %% [markdown] lang="en"
 # 203,530 parameters, the same count as in lesson 1. `requires_grad=True` means autograd will
@@ -176,7 +186,7 @@ print("W1:", tuple(W1.shape), " W2:", tuple(W2.shape))
 
 inputs = images.flatten(start_dim=1)
 by_hand = torch.sigmoid(inputs @ W1.T + b1) @ W2.T + b2
-print("same as model(images):", torch.allclose(by_hand, logits, atol=1e-6))
+print(helper.tr(en="same as model(images):", zh="与 model(images) 相同："), torch.allclose(by_hand, logits, atol=1e-6))
 
 # %% [markdown] lang="en"
 # **Think:** `model.hidden.weight` has shape `(256, 784)`. What does its row 3 mean? And its
@@ -256,7 +266,7 @@ print(model)
 
 logits = model(images)
 probabilities = F.softmax(logits, dim=1)
-print("row sums:", probabilities.sum(dim=1)[:4])
+print(helper.tr(en="row sums:", zh="每行之和："), probabilities.sum(dim=1)[:4])
 
 # %% [markdown] lang="en"
 # **Where does softmax go?** `forward` returns the 10 raw scores, the *logits*, and we apply
@@ -299,6 +309,9 @@ print("row sums:", probabilities.sum(dim=1)[:4])
 # | `fc3` | `nn.Linear(64, 10)`，不接激活函数 | `(N, 10)`，即 logits |
 #
 # 参数总数为 $784 \cdot 128 + 128 + 128 \cdot 64 + 64 + 64 \cdot 10 + 10 = 109{,}386$。
+
+# %%
+helper.diagrams.mlp((784, 128, 64, 10));
 
 # %% [markdown] lang="en"
 # ### Exercise (3 points): `class Network(nn.Module)`
@@ -392,7 +405,7 @@ model = nn.Sequential(
 ).to(device)
 print(model)
 print("logits:", model(images).shape)
-print("model[1]:", model[1], "with weight", tuple(model[1].weight.shape))
+print("model[1]:", model[1], helper.tr(en="with weight", zh="权重形状"), tuple(model[1].weight.shape))
 
 # %% [markdown] lang="en"
 # The layers are numbered, so `model[1]` is the first `nn.Linear`. Numbers are easy to get wrong
@@ -411,7 +424,7 @@ model = nn.Sequential(OrderedDict([
     ("fc2", nn.Linear(256, 10)),
 ])).to(device)
 print(model)
-print(model.fc1, "is model[1]:", model.fc1 is model[1])
+print(model.fc1, helper.tr(en="is model[1]:", zh="就是 model[1]："), model.fc1 is model[1])
 
 # %% [markdown] lang="en"
 # Use `nn.Sequential` for a straight chain of layers, and write an `nn.Module` class as soon as
@@ -437,16 +450,26 @@ print(model.fc1, "is model[1]:", model.fc1 is model[1])
 # %%
 weight, bias = model.fc1.weight, model.fc1.bias
 print(type(weight).__name__, tuple(weight.shape), tuple(bias.shape))
-print(f"weights between {weight.min().item():.4f} and {weight.max().item():.4f}; "
-      f"1/sqrt(784) = {1 / 784 ** 0.5:.4f}")
+print(helper.tr(en=f"weights between {weight.min().item():.4f} and {weight.max().item():.4f}; ",
+                zh=f"权重介于 {weight.min().item():.4f} 和 {weight.max().item():.4f} 之间；")
+      + f"1/sqrt(784) = {1 / 784 ** 0.5:.4f}")
+print(helper.tr(en="std of the weights", zh="权重的标准差"), f"{weight.std().item():.4f}; 1/sqrt(3 * 784) = {1 / (3 * 784) ** 0.5:.4f}")
 
 # %% [markdown] lang="en"
 # By default `nn.Linear(in, out)` draws its weights and biases uniformly from
-# $[-1/\sqrt{\text{in}},\ 1/\sqrt{\text{in}}]$, here $\pm 1/28 \approx \pm 0.036$. Why shrink
-# with the number of inputs? A hidden unit adds up `in` terms $w_j x_j$; for independent random
-# terms the sum grows like $\sqrt{\text{in}}$, and the $1/\sqrt{\text{in}}$ cancels that, so the
-# outputs of a layer stay about as large as its inputs. Lesson 1 drew its weights from a standard
-# normal distribution (standard deviation 1), dozens of times too large: that is why its logits
+# $[-1/\sqrt{\text{in}},\ 1/\sqrt{\text{in}}]$, here $\pm 1/28 \approx \pm 0.036$. (PyTorch gets there
+# through `nn.init.kaiming_uniform_` with the argument `a=√5`, a historical choice that works out to
+# exactly this bound.) A uniform distribution on $[-b, b]$ has standard deviation $b/\sqrt{3}$, so
+# the weights' standard deviation is $1/\sqrt{3\,\text{in}} \approx 0.021$, not $1/\sqrt{\text{in}}$.
+#
+# Why shrink with the number of inputs? A hidden unit adds up `in` terms $w_j x_j$; for independent
+# random terms the variance of the sum is `in` times the variance of one term. With
+# $\operatorname{Var}(w) = 1/(3\,\text{in})$ the factor `in` cancels, but a factor $1/3$ is left:
+# each default layer makes its outputs about $\sqrt{3}$ times smaller than its inputs, and a ReLU,
+# which zeroes half of them, shrinks them further. For a few layers that does no harm (and the
+# exercise's network trains well with it); in a deep network the signal fades layer by layer.
+# Section 5b shows the initialisations made for this. Lesson 1 drew its weights from a standard
+# normal distribution (standard deviation 1), about fifty times too large: that is why its logits
 # were huge and its softmax so sure of itself.
 #
 # To set the weights yourself, you change a parameter **in place**. Autograd will not let you do
@@ -454,9 +477,15 @@ print(f"weights between {weight.min().item():.4f} and {weight.max().item():.4f};
 
 # %% [markdown] lang="zh"
 # 默认情况下，`nn.Linear(in, out)` 的权重和偏置都从均匀分布 $[-1/\sqrt{\text{in}},\ 1/\sqrt{\text{in}}]$ 中抽取，
-# 这里是 $\pm 1/28 \approx \pm 0.036$。为什么输入越多，范围越小？一个隐藏单元要把 `in` 项 $w_j x_j$ 加起来；
-# 相互独立的随机项求和，结果大致按 $\sqrt{\text{in}}$ 增长，乘上 $1/\sqrt{\text{in}}$ 正好抵消，
-# 所以每一层输出的大小与输入大致相当。第 1 课的权重取自标准正态分布（标准差为 1），大了几十倍：
+# 这里是 $\pm 1/28 \approx \pm 0.036$。（PyTorch 内部调用的是带参数 `a=√5` 的 `nn.init.kaiming_uniform_`，
+# 这是一个历史遗留的选择，算下来恰好就是这个范围。）$[-b, b]$ 上均匀分布的标准差是 $b/\sqrt{3}$，
+# 所以权重的标准差是 $1/\sqrt{3\,\text{in}} \approx 0.021$，而不是 $1/\sqrt{\text{in}}$。
+#
+# 为什么输入越多，范围越小？一个隐藏单元要把 `in` 项 $w_j x_j$ 加起来；相互独立的随机项求和，和的方差是单项方差的
+# `in` 倍。$\operatorname{Var}(w) = 1/(3\,\text{in})$ 正好抵消了这个 `in`，却还剩下一个因子 $1/3$：
+# 每经过一个默认初始化的层，输出就比输入小大约 $\sqrt{3}$ 倍；ReLU 又把其中一半置零，输出变得更小。
+# 只有几层时这无伤大雅（练习里的网络照样训练得很好）；层数一多，信号就会一层层衰减下去。
+# 第 5b 节介绍专门为此设计的初始化方法。第 1 课的权重取自标准正态分布（标准差为 1），大了大约五十倍：
 # 这就是那里的 logits 很大、softmax 又那么“自信”的原因。
 #
 # 要自己设置权重，就得**原地**修改参数。对于需要计算梯度、正被自动求导追踪的张量，autograd 特意不允许这样做：
@@ -484,7 +513,7 @@ nn.init.zeros_(model.fc2.bias)
 nn.init.normal_(model.fc2.weight, std=0.01)
 
 print("fc1.bias[:5]  ", model.fc1.bias[:5].tolist())
-print("fc1.weight std", round(model.fc1.weight.std().item(), 4))
+print(helper.tr(en="std of fc1.weight", zh="fc1.weight 的标准差"), round(model.fc1.weight.std().item(), 4))
 
 # %% [markdown] lang="en"
 # To initialise every layer of a model the same way, write a function for one layer and let
@@ -502,6 +531,73 @@ def init_weights(module):
 
 model.apply(init_weights)
 print("fc2.bias:", model.fc2.bias)
+
+# %% [markdown] lang="en"
+# ### 5b. Initialisations for deep networks: Kaiming and Xavier
+#
+# To keep the size of the signal from layer to layer, choose the variance of the weights so that
+# the factor left over above is 1:
+#
+# * **Kaiming (He) initialisation** for ReLU networks: $\operatorname{Var}(w) = 2/\text{in}$. The 2
+#   makes up for the half of the inputs that ReLU sets to zero.
+#   `nn.init.kaiming_normal_(weight, nonlinearity="relu")`.
+# * **Xavier (Glorot) initialisation** for tanh (and sigmoid) networks:
+#   $\operatorname{Var}(w) = 2/(\text{in} + \text{out})$, a compromise between keeping the forward
+#   signal and the backward gradients the same size. `nn.init.xavier_uniform_(weight, gain=nn.init.calculate_gain("tanh"))`.
+#
+# Below, a stack of 20 ReLU layers of width 256 gets random inputs of standard deviation 1; we print
+# the standard deviation of what comes out of the last layer:
+
+# %% [markdown] lang="zh"
+# ### 5b. 深层网络的初始化：Kaiming 与 Xavier
+#
+# 要让信号的大小逐层保持不变，就要选好权重的方差，让上面剩下的那个因子等于 1：
+#
+# * **Kaiming（何恺明）初始化**，用于 ReLU 网络：$\operatorname{Var}(w) = 2/\text{in}$。这里的 2 补偿了被 ReLU
+#   置零的那一半输入。对应 `nn.init.kaiming_normal_(weight, nonlinearity="relu")`。
+# * **Xavier（Glorot）初始化**，用于 tanh（以及 sigmoid）网络：$\operatorname{Var}(w) = 2/(\text{in} + \text{out})$，
+#   在“前向信号大小不变”和“反向梯度大小不变”之间取了个折中。对应
+#   `nn.init.xavier_uniform_(weight, gain=nn.init.calculate_gain("tanh"))`。
+#
+# 下面把 20 个宽度为 256 的 ReLU 层叠在一起，输入标准差为 1 的随机数，打印最后一层输出的标准差：
+
+# %%
+def deep_relu_net(init):
+    layers = []
+    for _ in range(20):
+        layer = nn.Linear(256, 256)
+        if init is not None:
+            init(layer.weight)
+        # [en] Zero biases, so that what comes out depends on the input alone.
+        # [zh] 偏置全部设为 0，这样输出只取决于输入。
+        nn.init.zeros_(layer.bias)
+        layers += [layer, nn.ReLU()]
+    return nn.Sequential(*layers)
+
+
+x = torch.randn(512, 256)
+inits = {
+    helper.tr(en="nn.Linear default", zh="nn.Linear 默认"): None,
+    "kaiming_normal_": lambda w: nn.init.kaiming_normal_(w, nonlinearity="relu"),
+    "xavier_uniform_": nn.init.xavier_uniform_,
+}
+with torch.no_grad():
+    for name, init in inits.items():
+        print(f"{name:18s}", helper.tr(en="std after 20 layers:", zh="20 层之后的标准差："), f"{deep_relu_net(init)(x).std().item():.2e}")
+
+# %% [markdown] lang="en"
+# With the default weights the second moment of the signal shrinks by a factor of about 6 per
+# layer (1/3 from the weights, 1/2 from ReLU): after 20 layers the output is about $10^{-8}$,
+# nothing left to learn from (and the gradients flowing back shrink the same way). Kaiming keeps it
+# near the size of the input. Xavier, made for tanh, loses a factor of 2 per ReLU layer and ends
+# near $10^{-3}$. Choose the initialisation for the activation
+# you use: Kaiming for ReLU, Xavier for tanh. Our networks here are shallow, so the default is fine.
+
+# %% [markdown] lang="zh"
+# 用默认的权重时，信号的二阶矩每经过一层就缩小到大约 1/6（权重带来 1/3，ReLU 再带来 1/2）：
+# 20 层之后，输出只剩 $10^{-8}$ 左右，已经没什么可学的了（反向传回来的梯度也会同样地缩小）。
+# Kaiming 初始化让它保持在和输入差不多的大小。为 tanh 设计的 Xavier 初始化每经过一个 ReLU 层就损失一半，最后在 $10^{-3}$ 左右。所以要按所用的激活函数来选初始化：
+# ReLU 用 Kaiming，tanh 用 Xavier。本课的网络都很浅，用默认初始化就够了。
 
 # %% [markdown] lang="en"
 # **Think:** why random weights at all? Suppose every weight of `fc1` started at the same value,
@@ -527,14 +623,15 @@ print("fc2.bias:", model.fc2.bias)
 model = Network().to(device)
 model.apply(init_weights)
 print(model)
-print(f"{sum(p.numel() for p in model.parameters()):,} parameters")
+n_parameters = sum(p.numel() for p in model.parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters", zh=f"共 {n_parameters:,} 个参数"))
 
 # [en] We only look at the outputs: no_grad skips recording the computation for gradients.
 # [zh] 这里只看输出：no_grad 让 autograd 不必为求梯度而记录计算过程。
 with torch.no_grad():
     logits = model(images)
 probabilities = F.softmax(logits, dim=1)
-print("logits of the first image:", logits[0])
+print(helper.tr(en="logits of the first image:", zh="第一张图片的 logits："), logits[0])
 helper.view_classify(images[0], probabilities[0], classes="mnist");
 
 # %% [markdown] lang="en"
@@ -549,7 +646,50 @@ helper.view_classify(images[0], probabilities[0], classes="mnist");
 # %%
 predictions = logits.argmax(dim=1)
 accuracy = (predictions == labels).float().mean().item()
-print(f"accuracy on this batch: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy on this batch: {accuracy:.0%}", zh=f"这一批的准确率：{accuracy:.0%}"))
+
+# %% [markdown] lang="en"
+# ## Summary
+#
+# * An `nn.Module` creates its layers in `__init__` and uses them in `forward`; every `nn.Parameter`
+#   of its layers is registered, so `model.parameters()` and `model.to(device)` see them all.
+# * `nn.Sequential` is the short form for a straight stack of layers; `torch.nn.functional` holds
+#   the same operations as functions.
+# * ReLU, $\max(0, z)$, is the default activation between layers: cheap, and its gradient does not
+#   fade for positive inputs.
+# * `nn.Linear` starts with weights uniform in $\pm 1/\sqrt{\text{in}}$ (standard deviation
+#   $1/\sqrt{3\,\text{in}}$). Deep networks need Kaiming initialisation for ReLU or Xavier for tanh;
+#   set weights in place under `torch.no_grad()` or with `nn.init`.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * `nn.Module` 在 `__init__` 里创建各层，在 `forward` 里使用它们；各层的每个 `nn.Parameter` 都会自动登记，所以 `model.parameters()` 和 `model.to(device)` 能找到所有参数。
+# * `nn.Sequential` 是“一层接一层”的网络的简写；`torch.nn.functional` 以函数的形式提供同样的运算。
+# * ReLU，即 $\max(0, z)$，是层与层之间默认的激活函数：计算便宜，而且对正的输入梯度不会衰减。
+# * `nn.Linear` 的初始权重在 $\pm 1/\sqrt{\text{in}}$ 内均匀分布（标准差为 $1/\sqrt{3\,\text{in}}$）。深层网络要用 Kaiming 初始化（ReLU）或 Xavier 初始化（tanh）；在 `torch.no_grad()` 里原地修改权重，或者用 `nn.init`。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. $x$ is `(64, 784)`, the stored weight $W$ is `(128, 784)`, so $W^\top$ is `(784, 128)` and $x
+#    W^\top$ is `(64, 128)`; the bias $b$ is `(128,)` and is broadcast to each of the 64 rows; the
+#    output is `(64, 128)`.
+# 2. `flatten(start_dim=1)` turns `(1, 28, 28)` into `(1, 784)`: the channel dimension is taken for
+#    the batch dimension, and the output `(1, 10)` looks right only by accident (a 3-channel image
+#    would silently become "3 images" of 784 values, or fail). Add the batch dimension yourself:
+#    `image.unsqueeze(0)` gives `(1, 1, 28, 28)`.
+# 3. Its output is 0 and its gradient is 0 for every image, so none of its incoming weights ever
+#    changes: the unit is *dead* and stays dead (unless earlier layers happen to change its inputs).
+#    A too-large learning rate or a bad initialisation can kill many units; smaller steps, a careful
+#    initialisation or a LeakyReLU avoid it.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. $x$ 的形状是 `(64, 784)`，保存的权重 $W$ 是 `(128, 784)`，所以 $W^\top$ 是 `(784, 128)`，$x W^\top$ 是 `(64, 128)`；偏置 $b$ 的形状是 `(128,)`，通过广播加到 64 行中的每一行；输出是 `(64, 128)`。
+# 2. `flatten(start_dim=1)` 把 `(1, 28, 28)` 变成 `(1, 784)`：通道维被当成了批量维度，输出 `(1, 10)` 看起来没问题，只是碰巧（一张 3 通道的图片会悄无声息地变成“3 张”各含 784 个数的图片，或者直接报错）。应该自己加上批量维度：`image.unsqueeze(0)` 得到 `(1, 1, 28, 28)`。
+# 3. 它对每张图片的输出都是 0，梯度也都是 0，所以输入它的权重再也不会改变：这个单元“死”了，而且一直死下去（除非前面的层恰好改变了它的输入）。学习率太大或初始化不好会让很多单元死掉；用更小的步长、合适的初始化或 LeakyReLU 可以避免。
 
 # %% [markdown] lang="en"
 # ## Questions to think about
@@ -560,7 +700,6 @@ print(f"accuracy on this batch: {accuracy:.0%}")
 #    shape `(1, 28, 28)`, without the batch dimension? How would you fix the input?
 # 3. ReLU sets negative inputs to 0, and its slope there is 0 as well. What might happen to a
 #    hidden unit whose input is negative for *every* image?
-# 4. Why should `forward` return logits and not probabilities?
 #
 # **Next:** LeNet, a *convolutional* network for images, and what happens after the forward pass:
 # how autograd computes the gradient of a loss for every weight, and how one step of gradient
@@ -574,7 +713,6 @@ print(f"accuracy on this batch: {accuracy:.0%}")
 # 2. 你的网络能接收 `(N, 1, 28, 28)` 和 `(N, 784)` 两种输入。如果输入单独一张形状为 `(1, 28, 28)`、
 #    没有批量维度的图片，会发生什么？应该怎样修正输入？
 # 3. ReLU 把负的输入变成 0，而且在那里的斜率也是 0。如果某个隐藏单元对*每一张*图片的输入都是负数，会怎样？
-# 4. 为什么 `forward` 应该返回 logits 而不是概率？
 #
 # **下一课：** LeNet，一个处理图像的*卷积*神经网络，以及前向传播之后的事情：自动求导怎样为每个权重算出损失函数的梯度，
 # 梯度下降又怎样用这些梯度走出一步。

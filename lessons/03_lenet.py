@@ -13,9 +13,11 @@
 #
 # The networks of lesson 2 flatten an image into 784 numbers before they look at it, and so lose
 # which pixels are neighbours. A **convolutional** network looks at small patches instead, with the
-# same small filter slid across the whole image. LeNet (Yann LeCun and colleagues, 1998) was one of
-# the first, built to read handwritten digits; PyTorch's tutorial *Deep Learning with PyTorch:
-# A 60 Minute Blitz* uses it to show the whole life of a network. So does this lesson:
+# same small filter slid across the whole image. The LeNets of Yann LeCun and colleagues were among
+# the first: convolutional networks trained by backpropagation to read handwritten zip codes (from
+# 1989), and **LeNet-5**, described in 1998, which read the digits on bank cheques. PyTorch's
+# tutorial *Deep Learning with PyTorch: A 60 Minute Blitz* uses a modernised LeNet-5 to show the
+# whole life of a network. So does this lesson:
 #
 # 1. what a convolution and a pooling layer compute, and how they change the shape of a
 #    32×32 image, step by step;
@@ -24,19 +26,30 @@
 # 3. the backward pass: `zero_grad`, `backward`, and the graph of `grad_fn`s autograd walks;
 # 4. one step of gradient descent written by hand (graded exercise), then the same with
 #    `torch.optim.SGD`.
+#
+# **Objectives:** after this lesson you can compute the shapes of convolutions and pooling, build
+# LeNet, get gradients with `backward`, and take one step of gradient descent by hand and with
+# `torch.optim`.
+#
+# **Time:** about 75 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 3 课 · LeNet：卷积、梯度与一步 SGD
 #
 # 第 2 课的网络先把图片展平成 784 个数再处理，于是丢掉了“哪些像素彼此相邻”这一信息。**卷积**神经网络则不同：
-# 它每次只看一小块区域，并把同一个小滤波器在整张图片上滑动。LeNet（Yann LeCun 等人，1998 年）是最早的卷积网络之一，
-# 当初就是为识别手写数字而设计的；PyTorch 的官方教程《Deep Learning with PyTorch: A 60 Minute Blitz》
-# 用它演示了一个网络的完整生命周期。本课也是如此：
+# 它每次只看一小块区域，并把同一个小滤波器在整张图片上滑动。Yann LeCun 等人提出的 LeNet 系列是最早的卷积网络之一：
+# 从 1989 年起，他们用反向传播训练卷积网络识别手写的邮政编码；1998 年发表的 **LeNet-5** 则被用来读银行支票上的数字。
+# PyTorch 的官方教程《Deep Learning with PyTorch: A 60 Minute Blitz》用一个现代化的 LeNet-5 演示了一个网络的完整生命周期。
+# 本课也是如此：
 #
 # 1. 卷积层和池化层算的是什么，它们如何一步步改变一张 32×32 图片的形状；
 # 2. 把 LeNet 写成 `nn.Module`（评分练习），查看它的参数，并在随机输入和真实手写数字上做前向传播；
 # 3. 反向传播：`zero_grad`、`backward`，以及 autograd 沿着走的 `grad_fn` 计算图；
 # 4. 亲手写出梯度下降的一步（评分练习），再用 `torch.optim.SGD` 做同样的事。
+#
+# **学习目标：**学完本课，你将能够算出卷积和池化的输出形状，搭出 LeNet，用 `backward` 求梯度，并亲手、再用 `torch.optim` 走一步梯度下降。
+#
+# **用时：**约 75 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import copy
@@ -49,7 +62,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. Convolution and pooling in small numbers
@@ -70,8 +83,19 @@ print("PyTorch", torch.__version__, "on", device)
 # across and 3 down, so the output is 3×3. This kernel computes "top-left minus bottom-right", so
 # it responds to diagonal edges. In a network the kernel's numbers are weights, learned like any other.
 #
-# PyTorch's convolutions take a batch of images with channels, `(N, C, H, W)`, so the 4×4 image
-# becomes a tensor of shape `(1, 1, 4, 4)`:
+# **Convolution or cross-correlation?** In mathematics a convolution first flips the kernel (top to
+# bottom and left to right); sliding it unflipped, as above, is a **cross-correlation**. `nn.Conv2d`
+# and `F.conv2d` compute the cross-correlation. Since the kernel is learned, the difference does not
+# matter (a network would simply learn the flipped kernel), and deep learning calls both convolution.
+#
+# **The batch dimension.** PyTorch's convolutions take a batch of images with channels,
+# `(N, C, H, W)`, so the 4×4 image becomes a tensor of shape `(1, 1, 4, 4)`. Many layers of current
+# PyTorch also accept a single, *unbatched* sample, `(C, H, W)` for `Conv2d`, and treat it as a
+# batch of one. We still always keep a batch dimension, even for one image: training and evaluation
+# work on batches; code that flattens with `flatten(start_dim=1)` or `nn.Flatten()` assumes that
+# dimension 0 is the batch and would merge the wrong dimensions of an unbatched image; layers such
+# as `BatchNorm2d` need a batch (they compute statistics across it); and the output keeps the same
+# shape `(N, ...)` whatever `N` is, so one function handles 1 image and 1,000.
 
 # %% [markdown] lang="zh"
 # ## 1. 用小例子理解卷积和池化
@@ -91,7 +115,16 @@ print("PyTorch", torch.__version__, "on", device)
 # 所以输出是 3×3。这个卷积核计算的是“左上减右下”，因此对斜向的边缘有反应。在网络里，卷积核中的数就是权重，
 # 和其他权重一样通过学习得到。
 #
-# PyTorch 的卷积接收带通道的一批图片，形状为 `(N, C, H, W)`，所以这张 4×4 的图片要写成形状为 `(1, 1, 4, 4)` 的张量：
+# **卷积还是互相关？** 数学上的卷积要先把卷积核上下、左右翻转；像上面这样不翻转就滑动，叫作**互相关**。
+# `nn.Conv2d` 和 `F.conv2d` 算的就是互相关。由于卷积核是学出来的，这个区别无关紧要（网络会直接学到翻转后的卷积核），
+# 所以深度学习里把两者都叫作卷积。
+#
+# **批量维度。** PyTorch 的卷积接收带通道的一批图片，形状为 `(N, C, H, W)`，所以这张 4×4 的图片要写成形状为
+# `(1, 1, 4, 4)` 的张量。当前版本的 PyTorch 里，很多层也接受单个*不带批量维度*的样本（`Conv2d` 接受
+# `(C, H, W)`），把它当作只有一个样本的批次。但我们总是保留批量维度，哪怕只有一张图片：训练和评估都是按批次进行的；
+# 用 `flatten(start_dim=1)` 或 `nn.Flatten()` 展平的代码默认第 0 维是批量维度，遇到不带批量维度的图片就会合并错维度；
+# `BatchNorm2d` 这样的层要在整个批次上计算统计量，离不开批量维度；而且不论 `N` 是多少，输出的形状都是 `(N, ...)`，
+# 同一个函数既能处理 1 张图片，也能处理 1,000 张。
 
 # %%
 image = torch.tensor([[1.0, 2.0, 0.0, 1.0],
@@ -101,8 +134,11 @@ image = torch.tensor([[1.0, 2.0, 0.0, 1.0],
 kernel = torch.tensor([[1.0, 0.0],
                        [0.0, -1.0]]).reshape(1, 1, 2, 2)
 
-print("convolution:\n", F.conv2d(image, kernel)[0, 0])
-print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
+print(helper.tr(en="convolution:", zh="卷积："), "\n", F.conv2d(image, kernel)[0, 0])
+print(helper.tr(en="2x2 max pooling:", zh="2x2 最大池化："), "\n", F.max_pool2d(image, 2)[0, 0])
+# [en] Unbatched (C, H, W) works too: the output has no batch dimension either.
+# [zh] 不带批量维度的 (C, H, W) 也能用：输出同样没有批量维度。
+print(tuple(F.conv2d(image[0], kernel).shape), tuple(F.conv2d(image, kernel).shape))
 
 # %% [markdown] lang="en"
 # **Max pooling** with a 2×2 window cuts the image into 2×2 blocks and keeps the largest number of
@@ -124,7 +160,7 @@ print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
 # $\begin{pmatrix} 1 & 2 \\ 0 & 1 \end{pmatrix}$ 得到 2，右上角那块得到 3。它让高和宽都减半，保留了
 # “这附近某处有强烈响应”这一信息，但忘掉了确切的位置。池化层没有权重。
 #
-# **输出大小。** 在没有填充（padding）、步长（stride）为 1 时，$k \times k$ 的卷积核在高度为 $H$ 的图片上能放
+# **输出大小。** 在没有填充（padding）、步幅（stride）为 1 时，$k \times k$ 的卷积核在高度为 $H$ 的图片上能放
 # $H - k + 1$ 个位置；2×2 池化把 $H$ 变成 $\lfloor H / 2 \rfloor$。
 #
 # **通道。** `nn.Conv2d(in_channels, out_channels, k)` 含有 `out_channels` 个卷积核，每个的形状为
@@ -150,6 +186,15 @@ print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
 # | fc2 | `nn.Linear(120, 84)`, ReLU | `(N, 84)` | |
 # | fc3 | `nn.Linear(84, 10)` | `(N, 10)` | the logits |
 #
+# **What we changed from the original.** LeNet-5 of 1998 had the same plan of layers (C1, S2, C3,
+# S4, C5, F6, output) and the same feature-map sizes, but its S2 and S4 were **subsampling** layers,
+# not max pooling: each averaged a 2×2 block, multiplied the average by a trainable coefficient, added
+# a bias and applied a sigmoid-like squashing function. Its activations were scaled tanh functions,
+# not ReLU; C3 connected each of its 16 maps to a chosen subset of S2's 6 maps, not to all of them;
+# and its 10 outputs were radial basis function units, not a linear layer trained with
+# cross-entropy. We use the modern parts (ReLU, max pooling, full connections, a linear output),
+# as PyTorch's tutorial does; they train faster and more reliably.
+#
 # Let us check the table with real layers, one step at a time:
 
 # %% [markdown] lang="zh"
@@ -169,7 +214,17 @@ print("2x2 max pooling:\n", F.max_pool2d(image, 2)[0, 0])
 # | fc2 | `nn.Linear(120, 84)`，ReLU | `(N, 84)` | |
 # | fc3 | `nn.Linear(84, 10)` | `(N, 10)` | 即 logits |
 #
+# **与原版相比，我们改了什么。** 1998 年的 LeNet-5 有同样的层次结构（C1、S2、C3、S4、C5、F6、输出层），
+# 特征图的大小也一样；但它的 S2 和 S4 是**下采样**层，而不是最大池化：每个下采样单元对一个 2×2 小块取平均，
+# 乘以一个可训练的系数，加上偏置，再经过一个 S 形的压缩函数。它的激活函数是缩放过的 tanh，不是 ReLU；
+# C3 的 16 张特征图每张只连接 S2 的 6 张特征图中选定的几张，而不是全部；输出层的 10 个单元是径向基函数（RBF）单元，
+# 而不是用交叉熵训练的全连接层。我们和 PyTorch 的教程一样，换成了现代的做法（ReLU、最大池化、全连接、线性输出层），
+# 训练起来更快也更稳定。
+#
 # 我们用真实的层一步一步验证这张表：
+
+# %%
+helper.diagrams.lenet();
 
 # %%
 conv1 = nn.Conv2d(1, 6, 5)
@@ -180,15 +235,16 @@ print(f"{'input':22s}", tuple(x.shape))
 x = conv1(x)
 print(f"{'conv1':22s}", tuple(x.shape))
 x = F.max_pool2d(F.relu(x), 2)
-print(f"{'relu + max pool 2x2':22s}", tuple(x.shape))
+print(f"{helper.tr(en='relu + max pool 2x2', zh='relu + 2x2 最大池化'):22s}", tuple(x.shape))
 x = conv2(x)
 print(f"{'conv2':22s}", tuple(x.shape))
 x = F.max_pool2d(F.relu(x), 2)
-print(f"{'relu + max pool 2x2':22s}", tuple(x.shape))
+print(f"{helper.tr(en='relu + max pool 2x2', zh='relu + 2x2 最大池化'):22s}", tuple(x.shape))
 x = x.flatten(start_dim=1)
 print(f"{'flatten':22s}", tuple(x.shape))
 
-print("conv2 weight:", tuple(conv2.weight.shape), " parameters:", sum(p.numel() for p in conv2.parameters()))
+print(helper.tr(en="conv2 weight:", zh="conv2 的权重："), tuple(conv2.weight.shape),
+      helper.tr(en=" parameters:", zh=" 参数个数："), sum(p.numel() for p in conv2.parameters()))
 
 # %% [markdown] lang="en"
 # ### Exercise (3 points): `class LeNet(nn.Module)`
@@ -268,10 +324,11 @@ net = LeNet().to(device)
 print(net)
 
 params = list(net.parameters())
-print(len(params), "tensors; the first is conv1's weight:", tuple(params[0].shape))
+print(helper.tr(en=f"{len(params)} tensors; the first is conv1's weight:", zh=f"{len(params)} 个张量；第一个是 conv1 的权重："),
+      tuple(params[0].shape))
 for name, p in net.named_parameters():
     print(f"{name:12s} {str(tuple(p.shape)):16s} {p.numel():>7,}")
-print(f"{'total':29s} {sum(p.numel() for p in net.parameters()):>7,}")
+print(f"{helper.tr(en='total', zh='合计'):29s} {sum(p.numel() for p in net.parameters()):>7,}")
 
 # %% [markdown] lang="en"
 # Of 61,706 parameters, the two convolutions hold only 156 + 2,416: a kernel of 25 weights is
@@ -338,7 +395,10 @@ helper.show_batch(padded, labels, classes="mnist", predictions=logits.argmax(dim
 # ## 6. Backward: gradients for every parameter
 #
 # `out` is a vector of 10 numbers, not a single number, so "the gradient of `out`" would be a
-# whole matrix (a Jacobian). `out.backward(v)` instead computes the gradient of $\sum_i v_i \,
+# whole matrix, the **Jacobian**: for a function from $n$ numbers $x_j$ to $m$ numbers $y_i$, the
+# Jacobian is the $m \times n$ matrix of all partial derivatives $J_{ij} = \partial y_i / \partial x_j$,
+# one row per output and one column per input. For the 10 outputs and the 61,706 parameters of LeNet
+# it would have 617,060 entries, for a single image. `out.backward(v)` instead computes the gradient of $\sum_i v_i \,
 # \text{out}_i$ for a vector $v$ of your choice, here a random one. Gradients land in each
 # parameter's `.grad`. Because `backward` **adds** to `.grad` (more on that below), we first clear
 # the gradients with `zero_grad()`:
@@ -346,7 +406,9 @@ helper.show_batch(padded, labels, classes="mnist", predictions=logits.argmax(dim
 # %% [markdown] lang="zh"
 # ## 6. 反向传播：为每个参数求梯度
 #
-# `out` 是含 10 个数的向量，而不是一个数，所以“`out` 的梯度”会是一整个矩阵（雅可比矩阵）。`out.backward(v)`
+# `out` 是含 10 个数的向量，而不是一个数，所以“`out` 的梯度”会是一整个矩阵，即**雅可比矩阵**：对于把 $n$ 个数 $x_j$
+# 映射成 $m$ 个数 $y_i$ 的函数，雅可比矩阵是由所有偏导数 $J_{ij} = \partial y_i / \partial x_j$ 组成的 $m \times n$ 矩阵，
+# 每个输出占一行，每个输入占一列。对 LeNet 的 10 个输出和 61,706 个参数来说，单单一张图片，它就有 617,060 个元素。`out.backward(v)`
 # 计算的则是 $\sum_i v_i \, \text{out}_i$ 的梯度，其中向量 $v$ 由你给定，这里取一个随机向量。梯度会存进每个参数的
 # `.grad` 中。由于 `backward` 是把梯度**累加**到 `.grad` 上的（后面细说），我们先用 `zero_grad()` 把梯度清空：
 
@@ -447,9 +509,9 @@ while node is not None:
 
 # %%
 net.zero_grad()
-print("conv1.bias.grad before backward:", net.conv1.bias.grad)
+print(helper.tr(en="conv1.bias.grad before backward:", zh="backward 之前的 conv1.bias.grad："), net.conv1.bias.grad)
 loss.backward()
-print("conv1.bias.grad after backward: ", net.conv1.bias.grad)
+print(helper.tr(en="conv1.bias.grad after backward: ", zh="backward 之后的 conv1.bias.grad："), net.conv1.bias.grad)
 
 # %% [markdown] lang="en"
 # **Gradients add up.** A second `backward` without `zero_grad` adds the new gradient to the old
@@ -465,7 +527,8 @@ print("conv1.bias.grad after backward: ", net.conv1.bias.grad)
 # %%
 first = net.conv1.bias.grad.clone()
 criterion(net(x), target).backward()
-print("after a second backward, grad == 2 * first grad:", torch.allclose(net.conv1.bias.grad, 2 * first))
+print(helper.tr(en="after a second backward, grad == 2 * first grad:", zh="第二次 backward 之后，grad == 2 * 第一次的 grad："),
+      torch.allclose(net.conv1.bias.grad, 2 * first))
 
 # %% [markdown] lang="en"
 # ## 7. One step of gradient descent, by hand
@@ -510,7 +573,7 @@ except RuntimeError as error:
 
 with torch.no_grad():
     w -= 0.1 * w.grad
-print("w after one step:", w)
+print(helper.tr(en="w after one step:", zh="走一步之后的 w："), w)
 
 # %% [markdown] lang="en"
 # ### Exercise (2 points): `sgd_update(parameters, lr)`
@@ -594,8 +657,8 @@ optimizer.step()
 
 for (name, a), b in zip(net_by_hand.named_parameters(), net_by_optim.parameters()):
     difference = (a - b).abs().max().item()
-    print(f"{name:12s} same values: {torch.allclose(a, b, rtol=1e-6, atol=1e-9)}   "
-          f"largest difference: {difference:.1e}")
+    print(f"{name:12s}", helper.tr(en="same values:", zh="数值相同："), torch.allclose(a, b, rtol=1e-6, atol=1e-9),
+          helper.tr(en="  largest difference:", zh="  最大差距："), f"{difference:.1e}")
 
 # %% [markdown] lang="en"
 # The same weights. If you wrote `p -= lr * p.grad`, a few entries may differ in the very last bit
@@ -620,7 +683,51 @@ for step in range(1, 6):
     loss = criterion(net(x), target)
     loss.backward()
     optimizer.step()
-    print(f"step {step}: loss {loss.item():.4f}")
+    print(helper.tr(en=f"step {step}: loss {loss.item():.4f}", zh=f"第 {step} 步：损失 {loss.item():.4f}"))
+
+# %% [markdown] lang="en"
+# ## Summary
+#
+# * A convolution slides a small kernel over the image (strictly, a cross-correlation); its weights
+#   are shared by all positions, so it has few parameters. Without padding, a $k \times k$ kernel
+#   turns $H$ into $H - k + 1$; 2×2 pooling halves it.
+# * Layers take a batch, `(N, C, H, W)`; many also accept one unbatched sample, but we always keep
+#   the batch dimension.
+# * LeNet: 32 → 28 → 14 → 10 → 5, then 400 → 120 → 84 → 10 logits; ours uses ReLU and max pooling
+#   where LeNet-5 had tanh-like units and subsampling.
+# * `loss.backward()` adds the gradient of every parameter to its `.grad`: clear them first
+#   (`zero_grad`). A step of gradient descent is $w \leftarrow w - \text{lr}\cdot\partial L/\partial
+#   w$ under `torch.no_grad()`; `torch.optim.SGD` does exactly this.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 卷积就是让一个小卷积核在图片上滑动（严格地说是互相关）；所有位置共用同一组权重，所以参数很少。不填充时，$k \times k$ 的卷积核把 $H$ 变成 $H - k + 1$；2×2 池化把它减半。
+# * 各层接收一个批次 `(N, C, H, W)`；很多层也接受单个不带批量维度的样本，但我们总是保留批量维度。
+# * LeNet：32 → 28 → 14 → 10 → 5，然后 400 → 120 → 84 → 10 个 logits；原版 LeNet-5 用的是类 tanh 单元和下采样层，我们换成了 ReLU 和最大池化。
+# * `loss.backward()` 把每个参数的梯度累加到它的 `.grad` 上：所以要先清空（`zero_grad`）。梯度下降的一步是在 `torch.no_grad()` 里执行 $w \leftarrow w - \text{lr}\cdot\partial L/\partial w$；`torch.optim.SGD` 做的正是这件事。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. With `padding=2`, conv1 keeps the size: $32 + 4 - 5 + 1 = 32$, so `(N, 6, 32, 32)`. On an
+#    unpadded 28×28 image the maps are 24 → 12 → 8 → 4, flatten gives $16 \cdot 4 \cdot 4 = 256$,
+#    and only `fc1` has to change, to `nn.Linear(256, 120)`. (Or give conv1 `padding=2`: then 28
+#    stays 28 and the rest of the table holds.)
+# 2. 1,024 inputs to $6 \cdot 28 \cdot 28 = 4{,}704$ outputs: $1024 \cdot 4704 + 4704 =
+#    4{,}821{,}600$ parameters, about 30,000 times conv1's 156. The convolution connects each output
+#    to a 5×5 patch only, and all positions share one kernel per map.
+# 3. Adding lets you sum gradients from several losses, or from several small batches before one
+#    step (gradient accumulation, when a large batch does not fit in memory). It bites when you
+#    forget `zero_grad()`: each step then uses the sum of all gradients so far, and training goes
+#    wrong without any error message.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. `padding=2` 时 conv1 保持尺寸不变：$32 + 4 - 5 + 1 = 32$，输出 `(N, 6, 32, 32)`。对不填充的 28×28 图片，特征图依次是 24 → 12 → 8 → 4，展平后是 $16 \cdot 4 \cdot 4 = 256$，只需把 `fc1` 改成 `nn.Linear(256, 120)`。（或者给 conv1 加上 `padding=2`：28 仍是 28，表中其余部分都不变。）
+# 2. 从 1,024 个输入到 $6 \cdot 28 \cdot 28 = 4{,}704$ 个输出：$1024 \cdot 4704 + 4704 = 4{,}821{,}600$ 个参数，约为 conv1 的 156 个参数的 3 万倍。卷积让每个输出只连接一个 5×5 的小块，而且每张特征图在所有位置上共用一个卷积核。
+# 3. 累加让你可以把几个损失的梯度、或者几个小批次的梯度加起来，再统一走一步（梯度累积：大批次放不进内存时很有用）。坑在于忘了调用 `zero_grad()`：每一步用的都是至今所有梯度之和，训练出了问题却没有任何报错。
 
 # %% [markdown] lang="en"
 # ## Questions to think about
@@ -630,7 +737,6 @@ for step in range(1, 6):
 # 2. conv1 has 156 parameters and fc1 has 48,120. What would a fully connected layer from the
 #    32×32 image to 6 maps of 28×28 need?
 # 3. Why is it convenient that `backward` adds to `.grad`, and where does it bite?
-# 4. What happens to the loss if the learning rate is much too large? Try `lr=10` in the last cell.
 #
 # **Next:** losses and autograd up close: cross-entropy, the standard loss for classification,
 # computed from logits, and a closer look at what `requires_grad`, `backward()` and `.grad` do.
@@ -641,7 +747,6 @@ for step in range(1, 6):
 # 1. 如果 conv1 使用 `padding=2`，输出形状会是什么？如果输入是没有补边的 28×28 图片，LeNet 的哪些层需要修改？
 # 2. conv1 有 156 个参数，fc1 有 48,120 个。如果用一个全连接层把 32×32 的图片映射成 6 张 28×28 的特征图，需要多少个参数？
 # 3. `backward` 把梯度累加到 `.grad` 上，这为什么方便？又会在哪里坑到你？
-# 4. 如果学习率太大，损失会怎样？在最后一个代码单元格里试试 `lr=10`。
 #
 # **下一课：** 深入了解损失函数与自动求导：分类问题的标准损失函数交叉熵（由 logits 计算），以及 `requires_grad`、
 # `backward()` 和 `.grad` 背后到底发生了什么。

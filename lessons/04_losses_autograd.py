@@ -24,6 +24,11 @@
 # numerically stable version yourself (the graded exercise). Then you look inside **autograd**,
 # PyTorch's automatic differentiation: `requires_grad`, the computation graph,
 # `backward()`, `.grad`, why gradients accumulate, and how to switch autograd off for evaluation.
+#
+# **Objectives:** after this lesson you can compute cross-entropy from logits in a stable way, and
+# use autograd: its graph, `backward`, accumulation and `no_grad`.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 4 课 · 损失函数与自动求导
@@ -38,6 +43,10 @@
 # 再看看 PyTorch 为什么要从 *logits* 出发、借助 `log_softmax` 来计算它，然后由你亲手实现一个数值稳定的版本
 # （本课的评分练习）。最后，我们深入看看 PyTorch 的自动求导机制 **autograd**：`requires_grad`、
 # 计算图、`backward()`、`.grad`，梯度为什么会累加，以及评估模型时怎样关掉 autograd。
+#
+# **学习目标：**学完本课，你将能够以数值稳定的方式从 logits 计算交叉熵，并掌握 autograd：计算图、`backward`、梯度累加和 `no_grad`。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -49,7 +58,7 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. Logits and probabilities
@@ -97,15 +106,15 @@ logits = torch.tensor([[2.0, 1.0, 0.1],
 targets = torch.tensor([0, 2, 2])
 
 probabilities = torch.softmax(logits, dim=1)
-print("probabilities:\n", probabilities)
+print(helper.tr(en="probabilities:", zh="概率："), "\n", probabilities)
 
 # [en] Row n, column targets[n]: the probability of each image's true class.
 # [zh] 第 n 行、第 targets[n] 列：每张图片真实类别的概率。
 p_true = probabilities[torch.arange(3), targets]
 losses = -torch.log(p_true)
-print("p of the true class:", p_true)
-print("per-example losses: ", losses)
-print("mean loss:          ", losses.mean())
+print(helper.tr(en="p of the true class:", zh="真实类别的概率 p："), p_true)
+print(helper.tr(en="per-example losses: ", zh="每个样本的损失："), losses)
+print(helper.tr(en="mean loss:          ", zh="平均损失："), losses.mean())
 
 # %% [markdown] lang="en"
 # | image | logits | softmax | true class | $p_y$ | $-\log p_y$ |
@@ -158,11 +167,11 @@ print("mean loss:          ", losses.mean())
 
 # %%
 criterion = nn.CrossEntropyLoss()
-print("nn.CrossEntropyLoss on the logits:  ", criterion(logits, targets))
+print(helper.tr(en="nn.CrossEntropyLoss on the logits:  ", zh="nn.CrossEntropyLoss 作用于 logits："), criterion(logits, targets))
 
 # [en] A classic bug: passing probabilities. Softmax is then applied twice; no error, just a wrong loss.
 # [zh] 经典错误：传入概率。这样 softmax 就被做了两次，不会报错，只是损失算错了。
-print("... on the probabilities (wrong!): ", criterion(probabilities, targets))
+print(helper.tr(en="... on the probabilities (wrong!): ", zh="……作用于概率（错误！）："), criterion(probabilities, targets))
 
 # %% [markdown] lang="en"
 # The second number looks harmless, which is exactly what makes this bug dangerous: softmax of
@@ -191,7 +200,7 @@ print("... on the probabilities (wrong!): ", criterion(probabilities, targets))
 # %%
 log_probabilities = nn.LogSoftmax(dim=1)(logits)
 print("LogSoftmax + NLLLoss:", nn.NLLLoss()(log_probabilities, targets))
-print("per-example losses:  ", nn.CrossEntropyLoss(reduction="none")(logits, targets))
+print(helper.tr(en="per-example losses:  ", zh="每个样本的损失："), nn.CrossEntropyLoss(reduction="none")(logits, targets))
 
 # %% [markdown] lang="en"
 # ## 3. Why log-softmax is computed as $x - \operatorname{logsumexp}(x)$
@@ -233,7 +242,7 @@ log_of_stable_softmax = torch.log(shifted / shifted.sum())
 log_softmax = z - torch.logsumexp(z, dim=0)
 
 print("log(exp(z) / sum):       ", naive)
-print("log(stable softmax):     ", log_of_stable_softmax)
+print(helper.tr(en="log(stable softmax):     ", zh="log(稳定的 softmax)：     "), log_of_stable_softmax)
 print("z - logsumexp(z):        ", log_softmax)
 print("torch.log_softmax:       ", torch.log_softmax(z, dim=0))
 
@@ -349,7 +358,7 @@ batch_logits = model(inputs)
 loss = criterion(batch_logits, batch_labels)
 print("logits:", batch_logits.shape)
 print(f"nn.CrossEntropyLoss: {loss.item():.4f}")
-print(f"your cross_entropy:  {cross_entropy(batch_logits, batch_labels).item():.4f}")
+print(helper.tr(en="your cross_entropy: ", zh="你的 cross_entropy："), f"{cross_entropy(batch_logits, batch_labels).item():.4f}")
 print(f"log(10) = {torch.log(torch.tensor(10.0)).item():.4f}")
 
 # %% [markdown] lang="en"
@@ -401,10 +410,10 @@ y = x ** 2
 s = y.sum()
 print("y.grad_fn:", y.grad_fn, "  s.grad_fn:", s.grad_fn)
 print("s.grad_fn.next_functions:", s.grad_fn.next_functions)
-print("x.grad before backward:", x.grad)
+print(helper.tr(en="x.grad before backward:", zh="backward 之前的 x.grad："), x.grad)
 
 s.backward()
-print("x.grad after backward: ", x.grad, "  2x =", 2 * x.detach())
+print(helper.tr(en="x.grad after backward: ", zh="backward 之后的 x.grad："), x.grad, "  2x =", 2 * x.detach())
 
 # %% [markdown] lang="en"
 # `s.grad_fn` is the `sum` node, and its `next_functions` point back to the `pow` node that made
@@ -437,14 +446,14 @@ print("x.grad after backward: ", x.grad, "  2x =", 2 * x.detach())
 
 # %%
 (x ** 2).sum().backward()
-print("after a second backward:", x.grad)
+print(helper.tr(en="after a second backward:", zh="第二次 backward 之后："), x.grad)
 
 # [en] Reset before the next step: zero it in place, or set it to None (what optimizer.zero_grad() does).
 # [zh] 下一步之前先清零：原地置零，或者直接设为 None（optimizer.zero_grad() 就是这么做的）。
 x.grad.zero_()
-print("after zero_():          ", x.grad)
+print(helper.tr(en="after zero_():          ", zh="zero_() 之后："), x.grad)
 (x ** 2).sum().backward()
-print("a fresh backward:       ", x.grad)
+print(helper.tr(en="a fresh backward:       ", zh="重新 backward 一次："), x.grad)
 
 # %% [markdown] lang="en"
 # Accumulation is deliberate: it lets you sum the gradients of several losses or several small
@@ -469,9 +478,10 @@ print("a fresh backward:       ", x.grad)
 
 # %%
 first_layer = model[0]
-print("before backward:", first_layer.weight.grad)
+print(helper.tr(en="before backward:", zh="backward 之前："), first_layer.weight.grad)
 loss.backward()
-print("weight:", tuple(first_layer.weight.shape), "  gradient:", tuple(first_layer.weight.grad.shape))
+print(helper.tr(en="weight:", zh="权重："), tuple(first_layer.weight.shape),
+      helper.tr(en="  gradient:", zh="  梯度："), tuple(first_layer.weight.grad.shape))
 for name, parameter in model.named_parameters():
     print(f"{name:9s} |gradient| = {parameter.grad.norm().item():.4f}")
 
@@ -502,7 +512,39 @@ cross_entropy(tracked, targets).backward()
 by_hand = (torch.softmax(logits, dim=1) - F.one_hot(targets, num_classes=3)) / len(targets)
 print("autograd:\n", tracked.grad)
 print("(softmax - one_hot) / N:\n", by_hand)
-print("the same:", torch.allclose(tracked.grad, by_hand))
+print(helper.tr(en="the same:", zh="相同："), torch.allclose(tracked.grad, by_hand))
+
+# %% [markdown] lang="en"
+# ### A graph with its values and gradients
+#
+# Here is the graph of a tiny two-layer network (one input, one hidden unit, one output, sigmoids,
+# the binary cross-entropy of lesson 5), with the value of every node from the forward pass (black)
+# and the gradient of the loss with respect to it from the backward pass (red). Autograd keeps
+# `.grad` only for leaf tensors; `retain_grad()` asks it to keep the gradients of intermediate
+# results too, so that we can show them.
+
+# %% [markdown] lang="zh"
+# ### 带数值和梯度的计算图
+#
+# 下面是一个极小的两层网络的计算图（一个输入、一个隐藏单元、一个输出，都用 sigmoid，损失是第 5 课的二元交叉熵）：
+# 每个节点下方（黑色）是前向传播算出的值，上方（红色）是反向传播算出的、损失对它的梯度。
+# autograd 只为叶子张量保留 `.grad`；`retain_grad()` 让它把中间结果的梯度也留下来，这样我们才能把它们画出来。
+
+# %%
+X_tiny, y_tiny = torch.tensor([[1.5]]), torch.tensor([[1.0]])
+W1_tiny = torch.tensor([[0.8]], requires_grad=True)
+W2_tiny = torch.tensor([[-0.5]], requires_grad=True)
+nodes = {"z1": X_tiny @ W1_tiny}
+nodes["h"] = torch.sigmoid(nodes["z1"])
+nodes["z2"] = nodes["h"] @ W2_tiny
+nodes["y_hat"] = torch.sigmoid(nodes["z2"])
+nodes["L"] = F.binary_cross_entropy(nodes["y_hat"], y_tiny)
+for node in nodes.values():
+    node.retain_grad()
+nodes["L"].backward()
+nodes.update(X=X_tiny, y=y_tiny, W1=W1_tiny, W2=W2_tiny)
+helper.diagrams.computational_graph(values={name: t.item() for name, t in nodes.items()},
+                                    gradients={name: t.grad.item() for name, t in nodes.items() if t.grad is not None});
 
 # %% [markdown] lang="en"
 # ## 6. Switching autograd off: `torch.no_grad()` and `.detach()`
@@ -528,17 +570,20 @@ print("the same:", torch.allclose(tracked.grad, by_hand))
 # %%
 with torch.no_grad():
     evaluation_logits = model(inputs)
-print("inside no_grad:  requires_grad =", evaluation_logits.requires_grad, "  grad_fn =", evaluation_logits.grad_fn)
-print("outside no_grad: requires_grad =", batch_logits.requires_grad, " grad_fn =", batch_logits.grad_fn)
+print(helper.tr(en="inside no_grad:  requires_grad =", zh="no_grad 之内：requires_grad ="), evaluation_logits.requires_grad,
+      "  grad_fn =", evaluation_logits.grad_fn)
+print(helper.tr(en="outside no_grad: requires_grad =", zh="no_grad 之外：requires_grad ="), batch_logits.requires_grad,
+      " grad_fn =", batch_logits.grad_fn)
 
 try:
     batch_logits.numpy()
 except (RuntimeError, TypeError) as error:
-    print("numpy() on a tracked tensor:", error)
-print("detach first:", batch_logits.detach().cpu().numpy().shape)
+    print(helper.tr(en="numpy() on a tracked tensor:", zh="对被追踪的张量调用 numpy()："), error)
+print(helper.tr(en="detach first:", zh="先 detach："), batch_logits.detach().cpu().numpy().shape)
 
 accuracy = (evaluation_logits.argmax(dim=1) == batch_labels).float().mean().item()
-print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy of the untrained network on this batch: {accuracy:.0%}",
+               zh=f"未经训练的网络在这一批上的准确率：{accuracy:.0%}"))
 
 # %% [markdown] lang="en"
 # `torch.no_grad()` is not the same as `model.eval()`: `eval()` switches layers such as dropout
@@ -550,6 +595,48 @@ print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
 # 等层切换到评估时的行为，而 `no_grad()` 关掉的是计算图的记录。评估模型时，通常两者都要用。
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * Cross-entropy is $-\log p_y$ averaged over the batch; `nn.CrossEntropyLoss` takes **logits** (it
+#   applies log-softmax itself).
+# * Log-softmax computed as $z - \operatorname{logsumexp}(z)$ never forms a tiny probability, so it
+#   stays finite where $\log(\operatorname{softmax})$ gives $-\infty$.
+# * Autograd records a graph of `grad_fn`s; `backward()` on a scalar walks it back and **adds**
+#   $\partial L/\partial x$ to every tracked leaf's `.grad`.
+# * The gradient of cross-entropy with respect to the logits is $(p - \text{one-hot})/N$.
+#   `torch.no_grad()` and `.detach()` switch recording off; `model.eval()` is a different switch.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 交叉熵就是 $-\log p_y$ 在整个批次上的平均；`nn.CrossEntropyLoss` 接收的是 **logits**（它自己做 log-softmax）。
+# * 用 $z - \operatorname{logsumexp}(z)$ 计算 log-softmax，根本不会生成极小的概率，所以在 $\log(\operatorname{softmax})$ 得到 $-\infty$ 的地方，它仍然是有限的。
+# * autograd 记录一张由 `grad_fn` 组成的计算图；对一个标量调用 `backward()`，就沿图反向遍历，把 $\partial L/\partial x$ **累加**到每个被追踪的叶子张量的 `.grad` 上。
+# * 交叉熵对 logits 的梯度是 $(p - \text{one-hot})/N$。`torch.no_grad()` 和 `.detach()` 关闭记录；`model.eval()` 是另一个开关。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. $10^{-50}$ is below the smallest float32 (about $1.4 \cdot 10^{-45}$), so softmax returns
+#    exactly 0 and `-torch.log` reports `inf`. `F.cross_entropy` works in log space, $z_y -
+#    \operatorname{logsumexp}(z) = \log 10^{-50}$, and reports the correct, finite $50 \ln 10
+#    \approx 115.1$.
+# 2. For the true class the gradient is $p_y - 1$: close to $-1$ when $p_y \approx 0$ (confident and
+#    wrong: the strongest push) and close to 0 when $p_y \approx 1$ (confident and right: nothing
+#    left to learn). A wrong class gets $+p_i$, large exactly when the network believes in it. Every
+#    entry stays between $-1$ and $1$.
+# 3. At step 10, `.grad` holds the **sum** of the gradients of steps 1 to 10, each computed at the
+#    weights of its own step. The steps grow and keep pointing in old directions, like momentum that
+#    never decays, and training goes wrong without an error.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. $10^{-50}$ 比 float32 能表示的最小正数（约 $1.4 \cdot 10^{-45}$）还小，所以 softmax 返回的恰好是 0，`-torch.log` 报告 `inf`。`F.cross_entropy` 在对数空间里计算，$z_y - \operatorname{logsumexp}(z) = \log 10^{-50}$，报告的是正确且有限的 $50 \ln 10 \approx 115.1$。
+# 2. 对真实类别，梯度是 $p_y - 1$：当 $p_y \approx 0$ 时接近 $-1$（自信地答错：推力最大），当 $p_y \approx 1$ 时接近 0（自信地答对：没什么可学的了）。错误类别的梯度是 $+p_i$，网络越相信它，这个数越大。每一项都在 $-1$ 到 $1$ 之间。
+# 3. 第 10 步时，`.grad` 里是第 1 到第 10 步梯度的**总和**，而每一步的梯度又是在当时的权重上算出的。步子越来越大，而且一直沿着旧的方向走，就像永不衰减的动量；训练出了问题，却没有任何报错。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. In float32 a network gives the true class of one image a probability of $10^{-50}$. What loss does
@@ -558,8 +645,6 @@ print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
 #    wrong answer get the strongest push, and a confident right answer almost none?
 # 3. In a training loop you forget to zero the gradients. What is actually used as the gradient at
 #    step 10?
-# 4. Why must the loss be computed *without* `torch.no_grad()` during training, but the accuracy
-#    *with* it?
 #
 # **Next:** what `backward()` does, done by hand: backpropagation through a two-layer network,
 # with the chain rule, step by step.
@@ -571,6 +656,5 @@ print(f"accuracy of the untrained network on this batch: {accuracy:.0%}")
 #    `F.cross_entropy` 报告的又是多少？
 # 2. 交叉熵对某个 logit 的梯度是 $p_i - [i = y]$。为什么自信地答错会得到最强的“推力”，而自信地答对几乎得不到推力？
 # 3. 在训练循环里忘了把梯度清零。第 10 步实际用作梯度的是什么？
-# 4. 为什么训练时计算损失*不能*放在 `torch.no_grad()` 里，而计算准确率却*应该*放在里面？
 #
 # **下一课：** 亲手完成 `backward()` 所做的事：在一个两层网络上，用链式法则一步一步地做反向传播。

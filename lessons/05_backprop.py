@@ -24,6 +24,12 @@
 # Backpropagation is not magic: it is the chain rule, applied from the loss backwards, reusing what
 # the forward pass computed. Once you have done it by hand, vanishing gradients, shape errors and
 # custom layers stop being mysterious.
+#
+# **Objectives:** after this lesson you can derive and code the backward pass of a two-layer
+# network, see why losses should take logits, and check a backward pass with
+# `torch.autograd.gradcheck`.
+#
+# **Time:** about 75 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 5 课 · 手推反向传播
@@ -39,17 +45,22 @@
 #
 # 反向传播并不神秘：它就是从损失出发、由后往前地应用链式法则，并重复利用前向计算时得到的中间结果。
 # 亲手推导过一遍之后，梯度消失、形状错误、自定义层这些问题就不再让人摸不着头脑了。
+#
+# **学习目标：**学完本课，你将能够推导并写出两层网络的反向传播，理解损失函数为什么应该接收 logits，并用 `torch.autograd.gradcheck` 检验反向传播。
+#
+# **用时：**约 75 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
 import torch.nn.functional as F
+from torch import nn
 
 import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
 torch.set_printoptions(precision=4)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 1. The network and its loss
@@ -198,6 +209,62 @@ print("dL/dz2:   ", d_z2.T)
 print("(y_hat - y) / N:", ((y_hat - y) / N).T)
 
 # %% [markdown] lang="en"
+# ### When the sigmoid saturates: `BCEWithLogitsLoss`
+#
+# The formula for $L$ above takes the log of a *probability*. In float32, $\sigma(z)$ rounds to
+# exactly 1 once $z$ is above about 17, and then $\log(1 - \hat y) = \log 0 = -\infty$. A single
+# confidently wrong example ($z_2 = 40$ for a label 0) makes the loss `inf`, and its gradient is
+# $\infty \cdot 0$, which is `nan`: one `nan` in a gradient spreads to every weight after the next
+# step. PyTorch's `nn.BCELoss`, which also takes probabilities, clamps its logs at $-100$: no `inf`,
+# but a wrong loss, and a gradient of 0 for the very example that is most wrong.
+#
+# The cure is the same as for softmax in lesson 4: never compute the probability, compute the loss
+# from the **logit** $z$. Since $\log \sigma(z) = -\log(1 + e^{-z})$ and $\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$,
+#
+# $$\ell(z, y) = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big),$$
+#
+# where no exponential ever overflows. That is `nn.BCEWithLogitsLoss` (and `F.binary_cross_entropy_with_logits`).
+# Its gradient is step 3's result, $\partial L / \partial z_2 = (\sigma(z_2) - y)/N$: a difference of
+# two numbers between 0 and 1, never a division by $\hat y (1 - \hat y)$. That is why $(\hat y - y)/N$
+# is the stable form of the gradient, and why a network for two classes should output the logit and
+# leave the sigmoid to the loss (as a network for ten classes outputs logits for `nn.CrossEntropyLoss`).
+
+# %% [markdown] lang="zh"
+# ### sigmoid 饱和的时候：`BCEWithLogitsLoss`
+#
+# 上面 $L$ 的公式是对一个*概率*取对数。在 float32 里，只要 $z$ 大于 17 左右，$\sigma(z)$ 就会被舍入成恰好等于 1，
+# 于是 $\log(1 - \hat y) = \log 0 = -\infty$。只要有一个样本自信地答错（标签为 0，而 $z_2 = 40$），损失就是 `inf`，
+# 它的梯度是 $\infty \cdot 0$，也就是 `nan`；梯度里只要有一个 `nan`，下一步更新之后所有权重都会变成 `nan`。
+# PyTorch 的 `nn.BCELoss` 同样接收概率，它把对数截断在 $-100$：虽然不会出现 `inf`，但损失算错了，
+# 而错得最离谱的那个样本，梯度反而是 0。
+#
+# 解决办法和第 4 课的 softmax 一样：根本不去算概率，而是直接从 **logit** $z$ 计算损失。由于
+# $\log \sigma(z) = -\log(1 + e^{-z})$，$\log(1 - \sigma(z)) = -z - \log(1 + e^{-z})$，
+#
+# $$\ell(z, y) = \max(z, 0) - z\,y + \log\big(1 + e^{-|z|}\big),$$
+#
+# 其中的指数运算永远不会溢出。这就是 `nn.BCEWithLogitsLoss`（以及 `F.binary_cross_entropy_with_logits`）。
+# 它的梯度就是第 3 步的结果 $\partial L / \partial z_2 = (\sigma(z_2) - y)/N$：两个 0 到 1 之间的数相减，
+# 从不需要除以 $\hat y (1 - \hat y)$。所以 $(\hat y - y)/N$ 是梯度的稳定写法；也正因如此，二分类网络应该输出 logit，
+# 把 sigmoid 交给损失函数去做（就像十分类的网络输出 logits，交给 `nn.CrossEntropyLoss`）。
+
+# %%
+# [en] Two confidently wrong examples, in float32: logit 40 for label 0, -40 for label 1.
+# [zh] 两个自信地答错的样本，使用 float32：标签为 0 的 logit 是 40，标签为 1 的是 -40。
+logit = torch.tensor([[40.0], [-40.0]], requires_grad=True)
+label = torch.tensor([[0.0], [1.0]])
+probability = torch.sigmoid(logit)
+losses = {
+    helper.tr(en="BCE on probabilities", zh="对概率计算 BCE"): -(label * torch.log(probability) + (1 - label) * torch.log(1 - probability)).mean(),
+    "nn.BCELoss": nn.BCELoss()(probability, label),
+    "nn.BCEWithLogitsLoss": nn.BCEWithLogitsLoss()(logit, label),
+}
+for name, value in losses.items():
+    (gradient,) = torch.autograd.grad(value, logit, retain_graph=True)
+    print(f"{name:21s}", helper.tr(en="loss", zh="损失"), f"{value.item():6.1f}   dL/dz {gradient.flatten().tolist()}")
+print("(sigmoid(z) - y) / N:", ((torch.sigmoid(logit) - label) / 2).flatten().tolist())
+
+# %% [markdown] lang="en"
 # **Step 4: the second weights.** Write the matrix product out: $z_{2,n} = \sum_k h_{nk} W_{2,k}$.
 # The weight $W_{2,k}$ appears in every example's $z_{2,n}$, with the factor $h_{nk}$, so the chain
 # rule sums over the examples:
@@ -280,10 +347,25 @@ A1 = W1.clone().requires_grad_(True)
 A2 = W2.clone().requires_grad_(True)
 F.binary_cross_entropy(torch.sigmoid(torch.sigmoid(X @ A1) @ A2), y).backward()
 
-print("autograd dL/dW1:\n", A1.grad)
-print("autograd dL/dW2:\n", A2.grad)
-print("largest difference from our dW1:", (A1.grad - d_W1).abs().max().item())
-print("largest difference from our dW2:", (A2.grad - d_W2).abs().max().item())
+print(helper.tr(en="autograd's dL/dW1:", zh="autograd 算出的 dL/dW1："), "\n", A1.grad)
+print(helper.tr(en="autograd's dL/dW2:", zh="autograd 算出的 dL/dW2："), "\n", A2.grad)
+print(helper.tr(en="largest difference from our dW1:", zh="与我们的 dW1 的最大差距："), (A1.grad - d_W1).abs().max().item())
+print(helper.tr(en="largest difference from our dW2:", zh="与我们的 dW2 的最大差距："), (A2.grad - d_W2).abs().max().item())
+
+# %% [markdown] lang="en"
+# The whole backward pass on one picture: the forward pass computes each node from left to right
+# (black: the shapes, and the loss of the worked example); the backward pass walks the red arrows
+# from right to left, and each node's gradient (red) comes from the one after it.
+
+# %% [markdown] lang="zh"
+# 把整个反向传播画在一张图上：前向传播从左到右算出每个节点（黑色：形状，以及示例中的损失值）；
+# 反向传播沿红色箭头从右往左走，每个节点的梯度（红色）都由它后面那个节点的梯度算出。
+
+# %%
+helper.diagrams.computational_graph(
+    values={"X": "(N, D)", "W1": "(D, H)", "z1": "(N, H)", "h": "(N, H)", "W2": "(H, 1)", "z2": "(N, 1)",
+            "y_hat": "(N, 1)", "y": "(N, 1)", "L": f"{loss.item():.3f}"},
+    gradients={"L": "1", "z2": "(ŷ − y) / N", "h": "dz₂ W₂ᵀ", "z1": "dh ⊙ h(1 − h)", "W2": "hᵀ dz₂", "W1": "Xᵀ dz₁"});
 
 # %% [markdown] lang="en"
 # The differences are at the level of float64 rounding, about $10^{-17}$: autograd computes the same
@@ -369,10 +451,16 @@ hidden_tests("two_layer_backward", two_layer_backward)
 # * Use **float64**: the two losses agree in almost all their digits, and the subtraction keeps only
 #   the rest. With about 16 digits and $\varepsilon = 10^{-6}$, about 10 are left; float32 has only 7,
 #   which leaves about one.
-# * Compare with the **relative error** $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$,
-#   which does not depend on the size of the gradients. Around $10^{-8}$ or below: correct. Above
-#   $10^{-4}$: a bug.
+# * Compare with a tolerance that allows for the size of the numbers: an entry passes when
+#   $|a - b| \le \text{atol} + \text{rtol}\,|b|$.
 # * It costs two forward passes *per weight*, so it is a test for tiny networks, never a way to train.
+#
+# PyTorch does all of this in **`torch.autograd.gradcheck`**: it nudges every input entry in turn
+# (central differences, $\varepsilon = 10^{-6}$), compares the result with the gradient that the
+# function's `backward` returns (`atol=1e-5`, `rtol=1e-3`), and insists on float64 inputs. To let it
+# check *our* backward, we wrap the loss in a `torch.autograd.Function`: `forward` computes the loss,
+# `backward` returns the gradients from `two_layer_backward` (times the incoming gradient, 1 for a
+# loss). This is also how you would give PyTorch a layer with a hand-written backward.
 
 # %% [markdown] lang="zh"
 # ## 4. 梯度检验
@@ -388,9 +476,14 @@ hidden_tests("two_layer_backward", two_layer_backward)
 #
 # * 要用 **float64**：两个损失值的绝大多数位数都相同，相减之后只剩下其余的位数。float64 约有 16 位有效数字，
 #   取 $\varepsilon = 10^{-6}$ 时还能剩下约 10 位；float32 只有 7 位，相减后大约只剩 1 位。
-# * 用**相对误差** $\lVert a - b \rVert / (\lVert a \rVert + \lVert b \rVert)$ 来比较，它与梯度本身的大小无关。
-#   在 $10^{-8}$ 左右或更小：正确；大于 $10^{-4}$：有 bug。
+# * 比较时用一个考虑到数值大小的容差：当 $|a - b| \le \text{atol} + \text{rtol}\,|b|$ 时，这个元素就算通过。
 # * 每个权重都要做两次前向计算，所以它只适合用来测试很小的网络，绝不能用来训练。
+#
+# PyTorch 的 **`torch.autograd.gradcheck`** 把这些都做好了：它依次挪动输入的每个元素（中心差分，$\varepsilon = 10^{-6}$），
+# 把结果与函数的 `backward` 返回的梯度相比较（`atol=1e-5`，`rtol=1e-3`），并且要求输入是 float64。
+# 为了让它检查*我们自己的*反向传播，我们把损失包装成一个 `torch.autograd.Function`：`forward` 计算损失，
+# `backward` 返回 `two_layer_backward` 算出的梯度（乘以传进来的梯度；对损失来说它是 1）。
+# 想给 PyTorch 添加一个手写反向传播的层，也是这样做的。
 
 # %%
 def bce_loss(X, y, W1, W2):
@@ -398,39 +491,41 @@ def bce_loss(X, y, W1, W2):
     return -(y * torch.log(y_hat) + (1 - y) * torch.log(1 - y_hat)).mean()
 
 
-def numerical_gradient(loss_of, W, eps=1e-6):
-    # [en] Central differences of loss_of(W), one entry of W at a time.
-    # [zh] 对 W 的每个元素依次计算 loss_of(W) 的中心差分。
-    grad = torch.zeros_like(W)
-    for i in range(W.numel()):
-        step = torch.zeros_like(W)
-        step.view(-1)[i] = eps
-        grad.view(-1)[i] = (loss_of(W + step) - loss_of(W - step)) / (2 * eps)
-    return grad
+def loss_with_backward(backward, X, y):
+    # [en] The BCE loss as a function of (W1, W2), whose gradients come from `backward(X, y, W1, W2)`.
+    # [zh] 以 (W1, W2) 为自变量的 BCE 损失，它的梯度由 `backward(X, y, W1, W2)` 给出。
+    class TwoLayerLoss(torch.autograd.Function):
+        @staticmethod
+        def forward(ctx, W1, W2):
+            ctx.save_for_backward(W1, W2)
+            return bce_loss(X, y, W1, W2)
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            dW1, dW2 = backward(X, y, *ctx.saved_tensors)
+            return grad_output * dW1, grad_output * dW2
+
+    return TwoLayerLoss.apply
 
 
-def relative_error(a, b):
-    return ((a - b).norm() / (a.norm() + b.norm())).item()
+def buggy_backward(X, y, W1, W2):
+    # [en] A deliberate bug, for comparison: dW1 without the hidden sigmoid's slope h (1 - h).
+    # [zh] 作为对照，故意引入一个 bug：计算 dW1 时漏掉隐藏层 sigmoid 的斜率 h (1 - h)。
+    h = torch.sigmoid(X @ W1)
+    d_z2 = (torch.sigmoid(h @ W2) - y) / len(X)
+    return X.T @ (d_z2 @ W2.T), h.T @ d_z2
 
 
 # [en] A random problem, bigger than the worked example: N = 6, D = 3, H = 4, in float64.
 # [zh] 一个比示例更大的随机问题：N = 6，D = 3，H = 4，使用 float64。
 Xr = torch.randn(6, 3, dtype=torch.float64, generator=generator)
 yr = torch.randint(0, 2, (6, 1), generator=generator).double()
-W1r = torch.randn(3, 4, dtype=torch.float64, generator=generator)
-W2r = torch.randn(4, 1, dtype=torch.float64, generator=generator)
+W1r = torch.randn(3, 4, dtype=torch.float64, generator=generator, requires_grad=True)
+W2r = torch.randn(4, 1, dtype=torch.float64, generator=generator, requires_grad=True)
 
-numeric_W1 = numerical_gradient(lambda W: bce_loss(Xr, yr, W, W2r), W1r)
-numeric_W2 = numerical_gradient(lambda W: bce_loss(Xr, yr, W1r, W), W2r)
-mine_W1, mine_W2 = two_layer_backward(Xr, yr, W1r, W2r)
-print(f"relative error, dW1: {relative_error(mine_W1, numeric_W1):.1e}")
-print(f"relative error, dW2: {relative_error(mine_W2, numeric_W2):.1e}")
-
-# [en] A deliberate bug, for comparison: dW1 without the hidden sigmoid's slope h (1 - h).
-# [zh] 作为对照，故意引入一个 bug：计算 dW1 时漏掉隐藏层 sigmoid 的斜率 h (1 - h)。
-hr = torch.sigmoid(Xr @ W1r)
-buggy_W1 = Xr.T @ (((torch.sigmoid(hr @ W2r) - yr) / len(Xr)) @ W2r.T)
-print(f"relative error, buggy dW1: {relative_error(buggy_W1, numeric_W1):.1e}")
+for name, backward in [("two_layer_backward", two_layer_backward), ("buggy_backward", buggy_backward)]:
+    passed = torch.autograd.gradcheck(loss_with_backward(backward, Xr, yr), (W1r, W2r), raise_exception=False)
+    print(f"gradcheck, {name}:", helper.tr(en="passed" if passed else "failed", zh="通过" if passed else "未通过"))
 
 # %% [markdown] lang="en"
 # ## 5. Training with your gradients
@@ -474,14 +569,15 @@ history = {"train_loss": []}
 for step in range(101):
     history["train_loss"].append(bce_loss(X_xor, y_xor, W1_xor, W2_xor).item())
     if step % 20 == 0:
-        print(f"step {step:3d}   loss {history['train_loss'][-1]:.4f}")
+        print(helper.tr(en=f"step {step:3d}   loss {history['train_loss'][-1]:.4f}",
+                        zh=f"第 {step:3d} 步   损失 {history['train_loss'][-1]:.4f}"))
     dW1, dW2 = two_layer_backward(X_xor, y_xor, W1_xor, W2_xor)
     W1_xor = W1_xor - learning_rate * dW1
     W2_xor = W2_xor - learning_rate * dW2
 
 predictions = torch.sigmoid(torch.sigmoid(X_xor @ W1_xor) @ W2_xor) > 0.5
 accuracy = (predictions == (y_xor > 0.5)).double().mean().item()
-print(f"accuracy on the 200 points: {accuracy:.0%}")
+print(helper.tr(en=f"accuracy on the 200 points: {accuracy:.0%}", zh=f"在 200 个点上的准确率：{accuracy:.0%}"))
 helper.plot_history(history);
 
 # %% [markdown] lang="en"
@@ -502,6 +598,50 @@ helper.plot_history(history);
 # **想一想：** 如果去掉隐藏层，让 $\hat y = \sigma(X w)$，为什么无论 $w$ 取什么值，都不可能把四团点全部分对？
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * Backpropagation is the chain rule applied from the loss backwards; at every step $\partial
+#   L/\partial(\text{something})$ has the shape of that something.
+# * $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ comes from the forward pass's output; with binary
+#   cross-entropy the output gradient simplifies to $(\hat y - y)/N$.
+# * The log of a saturated probability is $-\infty$: compute the loss from logits
+#   (`nn.BCEWithLogitsLoss`, like `nn.CrossEntropyLoss`), where the gradient $(\sigma(z) - y)/N$ is
+#   always finite.
+# * Check a hand-written backward against central differences in float64: `torch.autograd.gradcheck`
+#   does it, for a `torch.autograd.Function` whose `backward` you wrote.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 反向传播就是从损失出发、由后往前地应用链式法则；每一步的 $\partial L/\partial(\text{某个量})$ 都与那个量形状相同。
+# * $\sigma'(z) = \sigma(z)(1 - \sigma(z))$ 可以直接用前向传播的输出算出；配合二元交叉熵，输出层的梯度化简为 $(\hat y - y)/N$。
+# * 对饱和的概率取对数会得到 $-\infty$：应该从 logits 计算损失（`nn.BCEWithLogitsLoss`，就像 `nn.CrossEntropyLoss`），这样梯度 $(\sigma(z) - y)/N$ 总是有限的。
+# * 用 float64 的中心差分检验手写的反向传播：`torch.autograd.gradcheck` 能替你做，只要把你写的 `backward` 放进一个 `torch.autograd.Function`。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. With $\hat y \approx 0$ and $y = 1$ the MSE gradient is about $(-1) \cdot 0 \cdot 1 / N \approx
+#    0$: the example that is most wrong gets almost no gradient, and learning stalls on it.
+#    Cross-entropy's $\log$ cancels the sigmoid's slope, leaving $(\hat y - y)/N \approx -1/N$: the
+#    strongest push exactly there.
+# 2. $b_2$ is added to every example's $z_{2,n}$ with derivative 1, so $\partial L/\partial b_2 =
+#    \sum_n \partial L/\partial z_{2,n}$, `d_z2.sum(dim=0)`, of shape `(1,)`. Likewise $\partial
+#    L/\partial b_1 = \sum_n \partial L/\partial z_{1,n}$, `d_z1.sum(dim=0)`, of shape `(H,)`: one
+#    number per hidden unit.
+# 3. $2 \cdot 109{,}386 = 218{,}772$ forward passes. Step 5 shows the reuse: $\partial L/\partial h
+#    = (\partial L/\partial z_2)\,W_2^\top$ starts from the gradient already computed for the layer
+#    above, and the sigmoid slope $h(1 - h)$ comes from the forward pass; step 7 repeats step 4 with
+#    $X$ for $h$. Each gradient costs about as much as the forward computation of its layer.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 当 $\hat y \approx 0$ 而 $y = 1$ 时，均方误差的梯度约为 $(-1) \cdot 0 \cdot 1 / N \approx 0$：错得最离谱的样本几乎得不到梯度，学习在它身上停滞了。交叉熵里的 $\log$ 正好抵消了 sigmoid 的斜率，剩下 $(\hat y - y)/N \approx -1/N$：恰恰在那里推力最大。
+# 2. $b_2$ 加到每个样本的 $z_{2,n}$ 上，导数为 1，所以 $\partial L/\partial b_2 = \sum_n \partial L/\partial z_{2,n}$，即 `d_z2.sum(dim=0)`，形状为 `(1,)`。同理，$\partial L/\partial b_1 = \sum_n \partial L/\partial z_{1,n}$，即 `d_z1.sum(dim=0)`，形状为 `(H,)`：每个隐藏单元一个数。
+# 3. $2 \cdot 109{,}386 = 218{,}772$ 次前向计算。第 5 步体现了重复利用：$\partial L/\partial h = (\partial L/\partial z_2)\,W_2^\top$ 从上一层已经算好的梯度出发，sigmoid 的斜率 $h(1 - h)$ 来自前向传播；第 7 步则把第 4 步中的 $h$ 换成 $X$ 再做一遍。每个梯度的代价都与那一层的前向计算相当。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. With the mean squared error $\frac{1}{N}\sum_n (\hat y_n - y_n)^2 / 2$ instead of cross-entropy,
@@ -514,9 +654,6 @@ helper.plot_history(history);
 # 3. Gradient checking needs two forward passes per weight. How many for lesson 4's network with
 #    109,386 parameters? Backpropagation gets all of them at the cost of roughly one extra pass: which
 #    step of the derivation shows how it reuses work?
-# 4. In step 5, `d_z2 @ W2.T` sends the error back to the hidden units. If an entry $W_{2,k}$ is zero,
-#    what gradient do the first-layer weights of hidden unit $k$ (column $k$ of $W_1$) get? Does
-#    $W_{2,k}$ itself stay zero?
 #
 # **Next:** with backpropagation understood, we hand this work back to autograd and `torch.optim`,
 # and train networks on whole data sets.
@@ -531,8 +668,6 @@ helper.plot_history(history);
 #    $\partial L / \partial z_2$ 对所有样本求和。$\partial L / \partial b_1$ 又是什么？它的形状是什么？
 # 3. 梯度检验对每个权重都要做两次前向计算。对第 4 课那个有 109,386 个参数的网络，一共要做多少次？
 #    反向传播只需大约多做一次计算就能得到全部梯度：推导中的哪一步体现了它对已有计算结果的重复利用？
-# 4. 第 5 步里，`d_z2 @ W2.T` 把误差传回隐藏单元。如果某个元素 $W_{2,k}$ 为 0，第 $k$ 个隐藏单元在第一层的权重
-#    （$W_1$ 的第 $k$ 列）会得到什么样的梯度？$W_{2,k}$ 自己会一直保持为 0 吗？
 #
 # **下一课：** 弄懂了反向传播之后，我们把这份工作交还给 autograd 和 `torch.optim`，在完整的数据集上训练网络。
 

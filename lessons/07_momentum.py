@@ -22,6 +22,11 @@
 # 3. check that `torch.optim.SGD(momentum=μ)` computes exactly this;
 # 4. write `momentum_step` (the graded exercise): the same update done in place on a list of tensors,
 #    the way an optimizer does it.
+#
+# **Objectives:** after this lesson you can see why plain gradient descent struggles in a narrow
+# valley, how momentum helps, and write a momentum step that matches `torch.optim.SGD`.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 7 课 · 动量
@@ -34,6 +39,10 @@
 # 2. 亲手加上动量：$v \leftarrow \mu v + g$，$p \leftarrow p - \text{lr}\cdot v$，并比较 $\mu = 0$、$0.5$ 和 $0.9$；
 # 3. 验证 `torch.optim.SGD(momentum=μ)` 算的正是这个；
 # 4. 实现 `momentum_step`（本课的评分练习）：像优化器那样，对一组张量原地完成同样的更新。
+#
+# **学习目标：**学完本课，你将能够理解普通梯度下降为什么在狭长的山谷里举步维艰、动量为什么有用，并写出与 `torch.optim.SGD` 完全一致的动量更新。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import torch
@@ -74,7 +83,8 @@ print("PyTorch", torch.__version__)
 
 # %%
 def f(p):
-    """The bowl f(x, y) = x²/20 + y² at p = (x, y)."""
+    # [en] The bowl f(x, y) = x²/20 + y² at p = (x, y).
+    # [zh] 碗形函数 f(x, y) = x²/20 + y² 在 p = (x, y) 处的值。
     return p[0] ** 2 / 20 + p[1] ** 2
 
 
@@ -82,7 +92,7 @@ START = (-9.0, 1.5)
 p = torch.tensor(START, requires_grad=True)
 f(p).backward()
 print(f"f{START} = {f(p).item():.4f}")
-print("gradient:", p.grad, " (x/10 = -0.9, 2y = 3.0)")
+print(helper.tr(en="gradient:", zh="梯度："), p.grad, " (x/10 = -0.9, 2y = 3.0)")
 
 # %% [markdown] lang="en"
 # The minimum lies almost straight to the right, yet the gradient points mostly along $y$: the
@@ -100,7 +110,8 @@ STEPS = 40
 
 
 def gradient_descent(lr, steps=STEPS):
-    """The path of plain gradient descent on f from START: a tensor of shape (steps + 1, 2)."""
+    # [en] The path of plain gradient descent on f from START: a tensor of shape (steps + 1, 2).
+    # [zh] 从 START 出发、在 f 上做普通梯度下降的路径：形状为 (steps + 1, 2) 的张量。
     p = torch.tensor(START, requires_grad=True)
     path = [p.detach().clone()]
     for _ in range(steps):
@@ -112,7 +123,8 @@ def gradient_descent(lr, steps=STEPS):
 
 
 def plot_paths(paths, titles):
-    """One panel per path: the contour lines of f and the points the descent visited."""
+    # [en] One panel per path: the contour lines of f and the points the descent visited.
+    # [zh] 每条路径一幅子图：f 的等高线，以及梯度下降经过的点。
     xs, ys = torch.linspace(-10, 10, 201), torch.linspace(-2.5, 2.5, 101)
     X, Y = torch.meshgrid(xs, ys, indexing="xy")
     fig, axes = plt.subplots(len(paths), 1, figsize=(7, 2.3 * len(paths)), squeeze=False)
@@ -133,7 +145,8 @@ def plot_paths(paths, titles):
 
 slow, zigzag = gradient_descent(lr=0.3), gradient_descent(lr=0.9)
 for lr, path in ((0.3, slow), (0.9, zigzag)):
-    print(f"lr = {lr}: after {STEPS} steps at ({path[-1, 0]:.3f}, {path[-1, 1]:.3f}), f = {f(path[-1]):.2e}")
+    print(helper.tr(en=f"lr = {lr}: after {STEPS} steps at ({path[-1, 0]:.3f}, {path[-1, 1]:.3f}), f = {f(path[-1]):.2e}",
+                    zh=f"lr = {lr}：{STEPS} 步之后位于 ({path[-1, 0]:.3f}, {path[-1, 1]:.3f})，f = {f(path[-1]):.2e}"))
 plot_paths([slow, zigzag], [message("descent_plain", lr=0.3), message("descent_plain", lr=0.9)]);
 
 # %% [markdown] lang="en"
@@ -143,8 +156,10 @@ plot_paths([slow, zigzag], [message("descent_plain", lr=0.3), message("descent_p
 # $$x \leftarrow x - \text{lr}\cdot\frac{x}{10} = \left(1 - \frac{\text{lr}}{10}\right) x, \qquad
 #   y \leftarrow y - \text{lr}\cdot 2y = (1 - 2\,\text{lr})\, y.$$
 #
-# * For $y$ to shrink we need $|1 - 2\,\text{lr}| < 1$, so **lr < 1**. Above that, the steep direction
-#   overshoots further at every step and the descent diverges.
+# * For $y$ to shrink we need $|1 - 2\,\text{lr}| < 1$, so **0 < lr < 1**. At exactly lr = 1 the
+#   factor is $-1$: $y$ jumps between $+1.5$ and $-1.5$ for ever, an oscillation that neither grows nor
+#   shrinks. Above 1 the steep direction overshoots further at every step and the descent
+#   **diverges** (the cell below runs both).
 # * With lr = 0.9, $y$ is multiplied by $-0.8$ each step: it changes sign every time, the zig-zag.
 # * Along $x$ the factor is $1 - 0.09 = 0.91$: each step removes only 9% of the remaining distance.
 #   After 40 steps $x$ is still $-9 \cdot 0.91^{40} \approx -0.21$.
@@ -160,13 +175,21 @@ plot_paths([slow, zigzag], [message("descent_plain", lr=0.3), message("descent_p
 # $$x \leftarrow x - \text{lr}\cdot\frac{x}{10} = \left(1 - \frac{\text{lr}}{10}\right) x, \qquad
 #   y \leftarrow y - \text{lr}\cdot 2y = (1 - 2\,\text{lr})\, y.$$
 #
-# * 要让 $y$ 缩小，需要 $|1 - 2\,\text{lr}| < 1$，也就是 **lr < 1**。超过这个值，陡峭方向每一步都会冲得更远，梯度下降就发散了。
+# * 要让 $y$ 缩小，需要 $|1 - 2\,\text{lr}| < 1$，也就是 **0 < lr < 1**。lr 恰好等于 1 时，因子是 $-1$：
+#   $y$ 在 $+1.5$ 和 $-1.5$ 之间永远来回跳，这种震荡既不变大也不变小。lr 大于 1 时，陡峭方向每一步都冲得更远，
+#   梯度下降就**发散**了（下面的单元格把这两种情况都跑一遍）。
 # * 当 lr = 0.9 时，$y$ 每一步都乘以 $-0.8$：每一步都变号，这就是“之”字形震荡。
 # * 沿 $x$ 方向的因子是 $1 - 0.09 = 0.91$：每一步只缩短剩余距离的 9%。走完 40 步，$x$ 仍有
 #   $-9 \cdot 0.91^{40} \approx -0.21$。
 #
 # 陡峭的方向限制了学习率的上限，平缓的方向于是只能慢慢爬。两个方向曲率之比越大（这里是 20），情况就越糟。
 # 我们想要的是：沿着山谷迈大步，横穿山谷迈小步。
+
+# %%
+for lr in (1.0, 1.1):
+    path = gradient_descent(lr)
+    print(helper.tr(en=f"lr = {lr}: y after 1, 2, 3 and {STEPS} steps:", zh=f"lr = {lr}：第 1、2、3 和 {STEPS} 步之后的 y："),
+          [round(path[t, 1].item(), 2) for t in (1, 2, 3, STEPS)])
 
 # %% [markdown] lang="en"
 # ## 2. Momentum: let the steps build up speed
@@ -215,8 +238,8 @@ v = torch.tensor(0.0)
 for t in range(1, 31):
     v = 0.9 * v + 1.0
     if t in (1, 2, 3, 5, 10, 20, 30):
-        print(f"step {t:2d}: v = {v.item():.3f}")
-print(f"limit 1 / (1 - 0.9) = {1 / (1 - 0.9):.3f}")
+        print(helper.tr(en=f"step {t:2d}: v = {v.item():.3f}", zh=f"第 {t:2d} 步：v = {v.item():.3f}"))
+print(helper.tr(en="limit", zh="极限"), f"1 / (1 - 0.9) = {1 / (1 - 0.9):.3f}")
 
 # %% [markdown] lang="en"
 # Now momentum on the valley, written out by hand: the same loop as before, with a velocity.
@@ -226,7 +249,8 @@ print(f"limit 1 / (1 - 0.9) = {1 / (1 - 0.9):.3f}")
 
 # %%
 def momentum_descent(lr, momentum, steps=STEPS):
-    """The path of gradient descent with momentum (PyTorch's form) on f from START."""
+    # [en] The path of gradient descent with momentum (PyTorch's form) on f from START.
+    # [zh] 从 START 出发、在 f 上做带动量的梯度下降（PyTorch 的写法）的路径。
     p = torch.tensor(START, requires_grad=True)
     v = torch.zeros(2)
     path = [p.detach().clone()]
@@ -243,8 +267,9 @@ LR = 0.9
 MOMENTA = (0.0, 0.5, 0.9)
 paths = {mu: momentum_descent(LR, mu) for mu in MOMENTA}
 for mu, path in paths.items():
-    print(f"μ = {mu}: after {STEPS} steps at ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f}), f = {f(path[-1]):.1e}")
-print("μ = 0 is plain gradient descent:", torch.equal(paths[0.0], zigzag))
+    print(helper.tr(en=f"μ = {mu}: after {STEPS} steps at ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f}), f = {f(path[-1]):.1e}",
+                    zh=f"μ = {mu}：{STEPS} 步之后位于 ({path[-1, 0]:+.4f}, {path[-1, 1]:+.4f})，f = {f(path[-1]):.1e}"))
+print(helper.tr(en="μ = 0 is plain gradient descent:", zh="μ = 0 就是普通梯度下降："), torch.equal(paths[0.0], zigzag))
 plot_paths([paths[mu] for mu in MOMENTA], [message("descent_momentum", mu=mu, lr=LR) for mu in MOMENTA]);
 
 # %% [markdown] lang="en"
@@ -297,6 +322,9 @@ ax.legend();
 #
 # **想一想：** 当 $\mu = 0.9$ 时，你会在这个碗上试哪个学习率？改一改上面的 `LR`，再把这几个单元格运行一遍。
 
+# %%
+helper.diagrams.descent_paths({"μ = 0": paths[0.0], "μ = 0.5": paths[0.5]}, lambda x, y: x ** 2 / 20 + y ** 2, START);
+
 # %% [markdown] lang="en"
 # ### Another way to write momentum
 #
@@ -339,7 +367,8 @@ ax.legend();
 
 # %%
 def sgd_descent(lr, momentum, steps=STEPS):
-    """The path of torch.optim.SGD with momentum on f from START."""
+    # [en] The path of torch.optim.SGD with momentum on f from START.
+    # [zh] 从 START 出发、在 f 上用带动量的 torch.optim.SGD 走出的路径。
     p = torch.tensor(START, requires_grad=True)
     optimizer = torch.optim.SGD([p], lr=lr, momentum=momentum)
     path = [p.detach().clone()]
@@ -354,8 +383,9 @@ def sgd_descent(lr, momentum, steps=STEPS):
 for mu in (0.5, 0.9):
     torch_path, buffer = sgd_descent(LR, mu)
     difference = (torch_path - paths[mu]).abs().max().item()
-    print(f"μ = {mu}: largest difference between torch.optim.SGD and our path: {difference:.1e}")
-print("SGD's momentum buffer after the last step:", buffer)
+    print(helper.tr(en=f"μ = {mu}: largest difference between torch.optim.SGD and our path: {difference:.1e}",
+                    zh=f"μ = {mu}：torch.optim.SGD 与我们的路径之间的最大差距：{difference:.1e}"))
+print(helper.tr(en="SGD's momentum buffer after the last step:", zh="最后一步之后 SGD 的动量缓冲区："), buffer)
 
 # %% [markdown] lang="en"
 # The same path. The differences, if any, are around $10^{-7}$, the precision of float32: PyTorch
@@ -447,21 +477,61 @@ for _ in range(STEPS):
     mine.append(p.detach().clone())
 mine = torch.stack(mine)
 torch_path, _ = sgd_descent(LR, 0.5)
-print(f"largest difference from torch.optim.SGD: {(mine - torch_path).abs().max().item():.1e}")
-print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.1e}")
+print(helper.tr(en="largest difference from torch.optim.SGD:", zh="与 torch.optim.SGD 的最大差距："), f"{(mine - torch_path).abs().max().item():.1e}")
+print(helper.tr(en="final point", zh="终点"), f"({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.1e}")
+
+# %% [markdown] lang="en"
+# ## Summary
+#
+# * In a narrow valley the steep direction limits the learning rate (on our bowl plain descent
+#   diverges for lr > 1 and oscillates at lr = 1), and the flat direction then crawls.
+# * Momentum keeps a velocity, $v \leftarrow \mu v + g$, $p \leftarrow p - \text{lr}\cdot v$:
+#   gradients that keep their sign add up (up to $1/(1-\mu)$ times), alternating ones cancel.
+# * $\mu$ and the learning rate work together: the long-run step is about $\text{lr}/(1-\mu)$ times
+#   the gradient.
+# * `torch.optim.SGD(momentum=μ)` keeps one momentum buffer per parameter and updates parameters in
+#   place; the form $u \leftarrow \mu u - \text{lr}\cdot g$ takes the same steps only while the
+#   learning rate is constant.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 在狭长的山谷里，陡峭的方向限制了学习率（在我们的碗上，lr > 1 时普通梯度下降发散，lr = 1 时来回震荡），平缓的方向于是只能慢慢爬。
+# * 动量维护一个速度：$v \leftarrow \mu v + g$，$p \leftarrow p - \text{lr}\cdot v$。符号一致的梯度不断累加（最多放大到 $1/(1-\mu)$ 倍），符号交替的梯度相互抵消。
+# * $\mu$ 和学习率要配合着选：长期来看，步长约为梯度的 $\text{lr}/(1-\mu)$ 倍。
+# * `torch.optim.SGD(momentum=μ)` 为每个参数保存一个动量缓冲区，并原地更新参数；$u \leftarrow \mu u - \text{lr}\cdot g$ 这种写法只有在学习率不变时才走出同样的步子。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. Yes. Across the valley the velocity settles near $g/(1+\mu)$, so the effective step there is
+#    smaller, and the steep direction stays stable for $2\,\text{lr} < 2(1 + \mu)$, that is lr < 1.5
+#    for $\mu = 0.5$. `momentum_descent(1.2, 0.5)` converges: after 40 steps it is within $10^{-5}$
+#    of the minimum.
+# 2. Shorter: $v_t = g\,(1 - \mu^t)/(1 - \mu)$, so the first step is only $\text{lr}\cdot g$, a
+#    tenth of the long-run step for $\mu = 0.9$. That is a built-in warm-up: no huge first steps
+#    before the velocity has found a direction that the gradients agree on.
+# 3. No. PyTorch's form multiplies the whole velocity by the *current* learning rate, while $u$
+#    still carries the past steps made with the old, larger learning rates. After each decrease, $u$
+#    keeps taking larger steps than PyTorch's form; the two agree only while the learning rate is
+#    constant.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 会。横穿山谷的方向上，速度稳定在 $g/(1+\mu)$ 附近，那里的有效步长变小了，陡峭方向保持稳定的条件变成 $2\,\text{lr} < 2(1 + \mu)$，当 $\mu = 0.5$ 时就是 lr < 1.5。`momentum_descent(1.2, 0.5)` 会收敛：40 步之后离最小值不到 $10^{-5}$。
+# 2. 更短：$v_t = g\,(1 - \mu^t)/(1 - \mu)$，所以第一步只有 $\text{lr}\cdot g$，当 $\mu = 0.9$ 时只是长期步长的十分之一。这相当于自带的预热：在速度找到梯度一致认可的方向之前，不会一上来就迈出大步。
+# 3. 不会。PyTorch 的写法用*当前*的学习率乘以整个速度，而 $u$ 里还带着用以前那些更大的学习率走过的步子。每次学习率降低之后，$u$ 的步子都比 PyTorch 的写法大；只有学习率保持不变时，两者才一致。
 
 # %% [markdown] lang="en"
 # ## Questions to think about
 #
-# 1. On the bowl, plain gradient descent diverges for lr ≥ 1. Run `momentum_descent(1.2, 0.5)`: does
+# 1. On the bowl, plain gradient descent diverges for lr > 1 (and oscillates for ever at lr = 1). Run `momentum_descent(1.2, 0.5)`: does
 #    momentum change where the limit is? (Hint: across the valley the velocity is about $g/(1+\mu)$.)
 # 2. The velocity starts at zero. For the first few steps, is the step with momentum longer or
 #    shorter than its long-run length $\text{lr}\cdot g/(1-\mu)$? Why might that be a good thing?
 # 3. In lesson 6 the learning rate shrank every epoch (a cosine schedule). Would the other form,
 #    $u \leftarrow \mu u - \text{lr}\cdot g$, have taken the same steps there?
-# 4. **Nesterov** momentum steps along $g_t + \mu v_t$ instead of $v_t$ (`nesterov=True` in
-#    `torch.optim.SGD`): it "looks ahead" along the velocity. Try it on the bowl with `sgd_descent`
-#    changed accordingly.
 #
 # **Next:** mini-batches. The gradients of a real training loop come from small random batches; we
 # look at how big they should be, and at `TensorDataset` and `DataLoader` in detail.
@@ -469,13 +539,11 @@ print(f"final point ({mine[-1, 0]:+.2e}, {mine[-1, 1]:+.2e}), f = {f(mine[-1]):.
 # %% [markdown] lang="zh"
 # ## 思考题
 #
-# 1. 在这个碗上，当 lr ≥ 1 时普通梯度下降会发散。运行 `momentum_descent(1.2, 0.5)` 试试：动量会改变这个上限吗？
+# 1. 在这个碗上，当 lr > 1 时普通梯度下降会发散（lr = 1 时则永远震荡下去）。运行 `momentum_descent(1.2, 0.5)` 试试：动量会改变这个上限吗？
 #    （提示：横穿山谷时，速度大约是 $g/(1+\mu)$。）
 # 2. 速度从 0 开始。在最初几步，带动量的步长比它的长期步长 $\text{lr}\cdot g/(1-\mu)$ 长还是短？为什么这可能是件好事？
 # 3. 第 6 课中学习率每个轮次都在减小（余弦调度）。如果用另一种写法 $u \leftarrow \mu u - \text{lr}\cdot g$，
 #    走出的每一步还会一样吗？
-# 4. **Nesterov** 动量沿 $g_t + \mu v_t$ 而不是 $v_t$ 更新（`torch.optim.SGD` 中的 `nesterov=True`）：
-#    它会沿着速度方向“往前看一步”。把 `sgd_descent` 相应地改一改，在碗上试试看。
 #
 # **下一课：** 小批量。真实训练循环中的梯度来自随机抽取的小批量数据；我们会讨论批量该取多大，
 # 并详细介绍 `TensorDataset` 和 `DataLoader`。

@@ -24,6 +24,11 @@
 # 3. use `TensorDataset` and `DataLoader`, the two PyTorch classes that cut data into batches, and
 #    write a function that builds a correct loader (exercise 2);
 # 4. train a small classifier of 2-D points with two batch sizes and compare the loss curves.
+#
+# **Objectives:** after this lesson you can say what samples, batches, iterations and epochs are,
+# count the iterations of an epoch, and build `DataLoader`s from tensors.
+#
+# **Time:** about 60 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 8 课 · 小批量：`TensorDataset` 与 `DataLoader`
@@ -38,6 +43,10 @@
 # 3. 使用 `TensorDataset` 和 `DataLoader` 这两个负责把数据切成批次的 PyTorch 类，
 #    并写一个函数来构造正确的 loader（练习 2）；
 # 4. 分别用两种批量大小训练一个给二维点分类的小模型，比较它们的损失曲线。
+#
+# **学习目标：**学完本课，你将能够弄清样本、批次、迭代和轮次的含义，算出一个轮次的迭代次数，并用张量构造 `DataLoader`。
+#
+# **用时：**约 60 分钟（阅读、运行每个单元格、完成练习）。
 
 # %%
 import math
@@ -58,7 +67,7 @@ generator = helper.seed_everything(0)
 # [zh] 本课的模型都非常小：把这么少的计算分给多个 CPU 线程，线程之间协调的开销比省下的时间还多，
 # [zh] 所以只用一个线程（对 GPU 没有影响）。
 torch.set_num_threads(1)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 0. A toy data set: points in the plane
@@ -146,7 +155,8 @@ loss_fn = nn.CrossEntropyLoss()
 
 
 def gradient(model, X, y):
-    """All the model's gradients for the loss on (X, y), as one flat vector."""
+    # [en] All the model's gradients for the loss on (X, y), as one flat vector.
+    # [zh] 模型在 (X, y) 上的损失对所有参数的梯度，拼成一个一维向量。
     model.zero_grad()
     loss_fn(model(X), y).backward()
     return torch.cat([p.grad.flatten() for p in model.parameters()])
@@ -157,9 +167,9 @@ torch.manual_seed(0)
 # [zh] 每个点输出两个分数，每个类别一个：这是一个 softmax 回归，共 6 个参数。
 model = nn.Linear(2, 2).to(device)
 exact = gradient(model, points, labels)
-print("exact gradient on all", n_points, "points:", [round(g, 3) for g in exact.tolist()])
+print(helper.tr(en=f"exact gradient on all {n_points} points:", zh=f"全部 {n_points} 个点上的精确梯度："), [round(g, 3) for g in exact.tolist()])
 print()
-print("batch size | mean relative error of the batch gradient")
+print(helper.tr(en="batch size | mean relative error of the batch gradient", zh="批量大小 | 批次梯度的平均相对误差"))
 for batch_size in (1, 4, 16, 64, 256):
     errors = []
     for _ in range(100):
@@ -199,7 +209,8 @@ for batch_size in (1, 4, 16, 64, 256):
 
 # %%
 def one_pass(model, X, y, batch_size):
-    """Seconds for one pass over (X, y): forward, backward and an update for each batch."""
+    # [en] Seconds for one pass over (X, y): forward, backward and an update for each batch.
+    # [zh] 把 (X, y) 过一遍所用的秒数：每个批次都做前向传播、反向传播和一次更新。
     optimizer = torch.optim.SGD(model.parameters(), lr=0.01)
     start = time.perf_counter()
     for first in range(0, len(X), batch_size):
@@ -208,10 +219,10 @@ def one_pass(model, X, y, batch_size):
         optimizer.zero_grad()
         loss.backward()
         optimizer.step()
-    if device.type == "cuda":
-        # [en] GPU work runs asynchronously: wait for it to finish before reading the clock.
-        # [zh] GPU 上的运算是异步执行的：读时钟之前要先等它算完。
-        torch.cuda.synchronize()
+    if device.type != "cpu":
+        # [en] GPU work (CUDA, MPS, XPU) runs asynchronously: wait for it to finish before reading the clock.
+        # [zh] GPU（CUDA、MPS、XPU）上的运算是异步执行的：读时钟之前要先等它算完。
+        torch.accelerator.synchronize()
     return time.perf_counter() - start
 
 
@@ -225,7 +236,8 @@ tiny = nn.Sequential(nn.Linear(2, 32), nn.ReLU(), nn.Linear(32, 2)).to(device)
 # [zh] 预热：最开始的几次调用比较慢，不应计入。
 one_pass(tiny, X_time[:512], y_time[:512], 64)
 
-print("batch size | steps per pass | seconds per pass | µs per sample")
+print(helper.tr(en="batch size | steps per pass | seconds per pass | µs per sample",
+               zh="批量大小 | 每遍的步数 | 每遍的秒数 | 每个样本的微秒数"))
 for batch_size, measured_on in ((1, 512), (32, 8192), (256, 8192), (8192, 8192)):
     seconds = one_pass(tiny, X_time[:measured_on], y_time[:measured_on], batch_size)
     seconds *= len(X_time) / measured_on
@@ -297,11 +309,15 @@ for batch_size, measured_on in ((1, 512), (32, 8192), (256, 8192), (8192, 8192))
 # 如果设置 `drop_last=True`，一个轮次只有 937 步，每个轮次都有 32 张图片轮空（打乱顺序时，每次轮空的图片都不一样）。
 
 # %%
+helper.diagrams.epoch_batches(n_samples=10, batch_size=4);
+
+# %%
 n_samples, batch_size = 60_000, 64
 full_batches, last_batch = divmod(n_samples, batch_size)
 print(f"{n_samples} / {batch_size} = {n_samples / batch_size}")
-print(f"{full_batches} full batches ({full_batches * batch_size} samples) + a last batch of {last_batch}")
-print("iterations per epoch:", math.ceil(n_samples / batch_size))
+print(helper.tr(en=f"{full_batches} full batches ({full_batches * batch_size} samples) + a last batch of {last_batch}",
+               zh=f"{full_batches} 个完整批次（{full_batches * batch_size} 个样本）+ 最后一批 {last_batch} 个"))
+print(helper.tr(en="iterations per epoch:", zh="每个轮次的迭代次数："), math.ceil(n_samples / batch_size))
 
 # [en] A DataLoader agrees: len(loader) is the number of batches in one epoch.
 # [zh] DataLoader 的结果一致：len(loader) 就是一个轮次中的批次数。
@@ -429,15 +445,15 @@ for xb, yb in loader:
 # 顺序就可以复现；不传的话，loader 使用 PyTorch 的全局随机数生成器，它的种子由 `torch.manual_seed` 设置。
 #
 # **最后一个批次。** `drop_last=True` 会丢掉最后那个不满的批次。当每个批次的大小必须相同时它很有用
-# （有些层，例如批归一化，不喜欢只有 1 个样本的批次）；其他情况下应该保留它，让每个样本在每个轮次中都被用到。
+# （有些层，例如批量归一化，不喜欢只有 1 个样本的批次）；其他情况下应该保留它，让每个样本在每个轮次中都被用到。
 
 # %%
 shuffled = DataLoader(dataset, batch_size=4, shuffle=True, generator=torch.Generator().manual_seed(0))
 for epoch in range(1, 3):
-    print(f"epoch {epoch}:", [yb.tolist() for xb, yb in shuffled])
+    print(helper.tr(en=f"epoch {epoch}:", zh=f"第 {epoch} 轮："), [yb.tolist() for xb, yb in shuffled])
 
 dropping = DataLoader(dataset, batch_size=4, drop_last=True)
-print("drop_last=True:", len(dropping), "batches", [yb.tolist() for xb, yb in dropping])
+print("drop_last=True:", helper.tr(en=f"{len(dropping)} batches", zh=f"{len(dropping)} 个批次"), [yb.tolist() for xb, yb in dropping])
 
 # %% [markdown] lang="en"
 # To look at a single batch, without a loop, ask the loader for an iterator and take its first
@@ -452,7 +468,7 @@ print("drop_last=True:", len(dropping), "batches", [yb.tolist() for xb, yb in dr
 
 # %%
 xb, yb = next(iter(shuffled))
-print("first batch:", yb.tolist(), "| again:", next(iter(shuffled))[1].tolist())
+print(helper.tr(en="first batch:", zh="第一个批次："), yb.tolist(), helper.tr(en="| again:", zh="| 再取一次："), next(iter(shuffled))[1].tolist())
 print(xb)
 
 # %% [markdown] lang="en"
@@ -525,13 +541,15 @@ hidden_tests("make_loader", make_loader)
 
 # %%
 def full_loss(model):
-    """The loss on all the points, without recording a graph."""
+    # [en] The loss on all the points, without recording a graph.
+    # [zh] 全部点上的损失，不记录计算图。
     with torch.no_grad():
         return loss_fn(model(points), labels).item()
 
 
 def train(batch_size, epochs=6, lr=0.1):
-    """Train a fresh nn.Linear(2, 2) on the points; return the loss after each epoch and the seconds."""
+    # [en] Train a fresh nn.Linear(2, 2) on the points; return the loss after each epoch and the seconds.
+    # [zh] 在这些点上训练一个新的 nn.Linear(2, 2)；返回每个轮次之后的损失和所用秒数。
     # [en] The same starting weights and the same shuffling for every batch size.
     # [zh] 每种批量大小都用同样的初始权重和同样的打乱顺序。
     torch.manual_seed(0)
@@ -554,8 +572,9 @@ epochs = 6
 results = {batch_size: train(batch_size, epochs) for batch_size in (16, 512)}
 for batch_size, (losses, seconds) in results.items():
     steps = num_iterations(n_points, batch_size, epochs)
-    print(f"batch_size={batch_size:3d}: {steps:3d} steps in {seconds:.2f} s, "
-          f"loss per epoch {[round(v, 3) for v in losses]}")
+    print(f"batch_size={batch_size:3d}:", helper.tr(en=f"{steps:3d} steps in {seconds:.2f} s, loss per epoch",
+                                                   zh=f"{steps:3d} 步，用时 {seconds:.2f} s，每个轮次的损失"),
+          [round(v, 3) for v in losses])
 
 # [en] Axis labels in the notebook's language (Chinese needs a CJK font).
 # [zh] 坐标轴标签使用本笔记本的语言（中文需要 CJK 字体）。
@@ -596,6 +615,50 @@ plt.legend();
 # 此时批量大小为 512 需要多少个轮次，才能达到批量大小为 16 在一个轮次后的损失？
 
 # %% [markdown] lang="en"
+# ## Summary
+#
+# * A step can use one sample, a mini-batch or the whole data set; a mini-batch gives a useful
+#   estimate of the gradient at a fraction of the cost, and a vectorised batch is much faster per
+#   sample than a loop.
+# * An epoch is one pass over all the samples; it takes $\lceil n / b \rceil$ iterations for batch
+#   size $b$, the last batch possibly smaller.
+# * `TensorDataset` pairs inputs with labels; `DataLoader` cuts them into batches, reshuffles every
+#   epoch with `shuffle=True` (seed it with a `generator`), and drops a short last batch with
+#   `drop_last=True`.
+# * Smaller batches take more, noisier steps per epoch; larger ones fewer, smoother steps.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 一步更新可以用一个样本、一个小批量或者整个数据集；小批量只花一小部分代价，就能给出有用的梯度估计，而向量化地处理一个批次，每个样本的开销比逐个循环小得多。
+# * 一个轮次就是把所有样本过一遍；批量大小为 $b$ 时需要 $\lceil n / b \rceil$ 次迭代，最后一个批次可能不满。
+# * `TensorDataset` 把输入和标签配成对；`DataLoader` 把它们切成批次，`shuffle=True` 时每个轮次重新打乱（用 `generator` 设定种子），`drop_last=True` 时丢掉不满的最后一批。
+# * 批量越小，每个轮次的步数越多、每一步越嘈杂；批量越大，步数越少、每一步越平稳。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. $\lceil 1000 / 300 \rceil = 4$ steps, the last with 100 samples. With `drop_last=True`: 3 steps
+#    of 300, and the 100 samples that come last in that epoch's order are skipped; with shuffling it
+#    is a different 100 every epoch, so none is lost for good (without shuffling, always the same
+#    100).
+# 2. Shuffled only once, every epoch would see the same batches in the same order, and whatever that
+#    order does to the model would repeat. For a data set sorted by class without shuffling, each
+#    batch would hold one class: the model would be pulled towards one class after another and
+#    forget the previous ones. Reshuffling gives fresh, mixed batches every epoch.
+# 3. The batch losses of an epoch are measured by a different model for each batch (the weights
+#    before that batch's step), most of them older than the final one; their average describes the
+#    epoch, not the model at its end. The evaluation measures the final model on all points; while
+#    the loss is falling, the average of the batch losses is larger.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. $\lceil 1000 / 300 \rceil = 4$ 步，最后一批 100 个样本。`drop_last=True` 时：3 步，每步 300 个，本轮次顺序中排在最后的 100 个样本被跳过；打乱顺序时，每个轮次跳过的是不同的 100 个，所以没有哪个样本被永久丢掉（不打乱时则总是同样的 100 个）。
+# 2. 如果只在开始时打乱一次，每个轮次都会以同样的顺序看到同样的批次，这个顺序对模型的影响会一轮又一轮地重复。如果数据集按类别排好序又不打乱，每个批次里就只有一个类别：模型会被一个类别接一个类别地拉来拉去，学了后面的就忘了前面的。每个轮次重新打乱，才能得到新鲜、混合均匀的批次。
+# 3. 一个轮次中各批次的损失，是由不同的模型测出的（每个批次用的是它那一步更新之前的权重），其中大多数都比最终的模型旧；它们的平均值描述的是这个轮次，而不是轮次结束时的模型。评估则是用最终的模型在所有点上测量；损失还在下降时，批次损失的平均值会更大。
+
+# %% [markdown] lang="en"
 # ## Questions to think about
 #
 # 1. A data set of 1,000 samples, batch size 300. How many steps are in an epoch, and how large is
@@ -604,8 +667,6 @@ plt.legend();
 #    stored sorted by class.
 # 3. Why do we evaluate on all points with `torch.no_grad()` and not average the batch losses of
 #    the epoch? What would the average of the batch losses measure instead?
-# 4. If doubling the batch size halved the time per epoch on your machine, would training to the
-#    same loss also take half the time?
 #
 # **Next:** a complete project on FashionMNIST: in-memory tensors, a `DataLoader`, a
 # multi-layer perceptron and then a small convolutional network, trained and evaluated end to end.
@@ -618,7 +679,6 @@ plt.legend();
 # 2. 为什么要在每个轮次都重新打乱顺序，而不是只在开始时打乱一次？想想按类别排好序存放的数据集。
 # 3. 为什么我们要在 `torch.no_grad()` 下用全部点来评估，而不是把这个轮次中各批次的损失取平均？
 #    各批次损失的平均值衡量的又是什么？
-# 4. 如果在你的机器上，批量大小翻倍能让每个轮次的时间减半，那么训练到同样的损失所需的时间也会减半吗？
 #
 # **下一课：** 一个完整的 FashionMNIST 项目：把数据放进内存张量、使用 `DataLoader`、先训练一个多层感知机，
 # 再训练一个小型卷积网络，从头到尾完成训练和评估。

@@ -25,14 +25,20 @@
 # 5. **your own classifier** under a time budget (the graded exercise);
 # 6. **a convolutional network**, and how it compares.
 #
-# The whole notebook runs on a laptop CPU in about a minute, and much faster on a GPU.
+# The whole notebook takes about a minute on an otherwise idle 2-core CPU, and much less on a GPU.
+#
+# **Objectives:** after this lesson you can carry a project from raw images to a tested classifier:
+# settings, normalisation, a validation set, checkpoints, error analysis, and a convolutional
+# network.
+#
+# **Time:** about 90 minutes: reading, running every cell, and the exercise.
 
 # %% [markdown] lang="zh"
 # # 第 9 课 · FashionMNIST 完整项目
 #
 # 现在来做一个完整的项目。FashionMNIST 的格式和 MNIST 一样（70,000 张 28 × 28 像素的灰度图片，共 10 个类别），
-# 只不过图片内容从数字换成了服饰：T 恤、裤子、套头衫、连衣裙、外套、凉鞋、衬衫、运动鞋、包和短靴。
-# 它比 MNIST 难：在这么小的尺寸下，衬衫和 T 恤可能长得非常像。
+# 只不过图片内容从数字换成了服饰：T恤/上衣、裤子、套头衫、连衣裙、外套、凉鞋、衬衫、运动鞋、包和短靴。
+# 它比 MNIST 难：在这么小的尺寸下，衬衫和T恤/上衣可能长得非常像。
 #
 # 我们按照真实项目的顺序走完每一步：
 #
@@ -43,7 +49,11 @@
 # 5. **你自己的分类器**：在限定的时间预算内完成训练（本课的评分练习）；
 # 6. **卷积网络**：看看它和 MLP 相比如何。
 #
-# 整个笔记本在笔记本电脑的 CPU 上大约一分钟就能跑完，在 GPU 上还要快得多。
+# 在没有其他任务的双核 CPU 上，整个笔记本大约一分钟就能跑完；在 GPU 上还要快得多。
+#
+# **学习目标：**学完本课，你将能够把一个项目从原始图片一路做到经过测试的分类器：设置、归一化、验证集、保存检查点、错误分析，以及卷积网络。
+#
+# **用时：**约 90 分钟（阅读、运行每个单元格、完成练习）。
 
 # %% [markdown] lang="en"
 # ## 1. Settings
@@ -67,7 +77,9 @@
 # 练习的计时也是按单线程进行的。在你自己的电脑上，可以调大 `CPU_THREADS`（用 GPU 时它不起作用）。
 
 # %%
+import tempfile
 import time
+from pathlib import Path
 
 import torch
 import torch.nn.functional as F
@@ -92,7 +104,7 @@ CPU_THREADS = 1
 device = helper.device()
 torch.set_num_threads(CPU_THREADS)
 generator = helper.seed_everything(SEED)
-print("PyTorch", torch.__version__, "on", device)
+print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
 # ## 2. The data
@@ -114,7 +126,7 @@ print("PyTorch", torch.__version__, "on", device)
 # %%
 train_set = datasets.FashionMNIST(helper.data_root(), train=True, download=False)
 classes = helper.class_names("fashion")
-print(len(train_set), "training images; classes:", classes)
+print(helper.tr(en=f"{len(train_set)} training images; classes:", zh=f"{len(train_set)} 张训练图片；类别："), classes)
 
 # [en] Row r, column c: the r-th image of class c.
 # [zh] 第 r 行、第 c 列：类别 c 的第 r 张图片。
@@ -127,7 +139,7 @@ helper.show_batch(train_set.data[first_four], train_set.targets[first_four], cla
 # and shirts.
 
 # %% [markdown] lang="zh"
-# **想一想：** 你觉得模型会把哪些类别搞混？仔细看看 T 恤、套头衫、外套和衬衫这几列。
+# **想一想：** 你觉得模型会把哪些类别搞混？仔细看看 T恤/上衣、套头衫、外套和衬衫这几列。
 
 # %% [markdown] lang="en"
 # ### Into memory, and normalised
@@ -165,9 +177,9 @@ train_images = (train_images - mean) / std
 test_images = (test_images - mean) / std
 
 print("train:", tuple(train_images.shape), train_images.dtype, " test:", tuple(test_images.shape))
-print(f"mean {mean.item():.4f}, std {std.item():.4f}  →  now mean {train_images.mean().item():.3f}, "
-      f"std {train_images.std().item():.3f}")
-print("training images per class:", torch.bincount(train_labels).tolist())
+print(f"mean {mean.item():.4f}, std {std.item():.4f}  → ", helper.tr(en="now", zh="归一化之后"),
+      f"mean {train_images.mean().item():.3f}, std {train_images.std().item():.3f}")
+print(helper.tr(en="training images per class:", zh="每个类别的训练图片数："), torch.bincount(train_labels).tolist())
 
 # %% [markdown] lang="en"
 # Every class has exactly 6,000 training images (and 1,000 test images), so accuracy is a fair
@@ -184,21 +196,40 @@ print("training images per class:", torch.bincount(train_labels).tolist())
 # %%
 pipeline = transforms.Compose([transforms.ToTensor(), transforms.Normalize((mean.item(),), (std.item(),))])
 image, label = datasets.FashionMNIST(helper.data_root(), train=True, download=False, transform=pipeline)[0]
-print(tuple(image.shape), classes[label], "same as ours:", torch.allclose(image, train_images[0].cpu(), atol=1e-5))
+print(tuple(image.shape), classes[label], helper.tr(en="same as ours:", zh="与我们的相同："),
+      torch.allclose(image, train_images[0].cpu(), atol=1e-5))
 
 # %% [markdown] lang="en"
+# **A validation set.** As in lesson 6, we cut 5,000 images off the training images, with a seeded
+# generator so that the cut is the same in every run, and train on the other 55,000. Everything we
+# decide in this notebook (which epoch's weights to keep, which model is better, what to try next)
+# is decided on the validation set; the test set is used once per model, at the end, to report how
+# well the finished model does. (The mean and standard deviation above were computed before the cut;
+# two numbers over 47 million pixels hardly depend on which 5,000 images are in the validation set.)
+#
 # Last, the loader: shuffled batches of `BATCH_SIZE` images with a seeded generator, as in
 # lesson 8, fetched a whole batch at a time with `helper.tensor_loader` (lesson 6 shows how it works
-# and why it is faster). The test set needs no loader: we evaluate it in large slices.
+# and why it is faster). The validation and test sets need no loader: we evaluate them in large slices.
 
 # %% [markdown] lang="zh"
+# **验证集。** 和第 6 课一样，我们从训练图片中分出 5,000 张作为验证集，分的时候用设了种子的生成器，
+# 每次运行分法都相同；模型只在其余 55,000 张图片上训练。这个笔记本里的每个决定（保留哪个轮次的权重、哪个模型更好、
+# 下一步尝试什么）都在验证集上做出；测试集对每个模型只在最后用一次，用来报告完成的模型表现如何。
+# （上面的均值和标准差是在划分之前算的；对 4,700 万个像素求出的这两个数，几乎不受验证集里是哪 5,000 张图片的影响。）
+#
 # 最后是 loader：和第 8 课一样，用设好种子的生成器，把数据打乱后按每批 `BATCH_SIZE` 张图片分发；
 # 这里用 `helper.tensor_loader` 一次取出一整批（第 6 课讲过它的原理，以及为什么更快）。
-# 测试集不需要 loader：评估时我们按大块切片来处理它。
+# 验证集和测试集不需要 loader：评估时我们按大块切片来处理它们。
 
 # %%
+order = torch.randperm(len(train_images), generator=torch.Generator().manual_seed(SEED)).to(device)
+val_images, val_labels = train_images[order[:5000]], train_labels[order[:5000]]
+train_images, train_labels = train_images[order[5000:]], train_labels[order[5000:]]
+print(helper.tr(en="train:", zh="训练集："), len(train_images), helper.tr(en=" validation:", zh=" 验证集："), len(val_images),
+      helper.tr(en=" test:", zh=" 测试集："), len(test_images))
+
 train_loader = helper.tensor_loader(train_images, train_labels, BATCH_SIZE, shuffle=True, generator=generator)
-print(len(train_loader), "batches per epoch")
+print(helper.tr(en=f"{len(train_loader)} batches per epoch", zh=f"每个轮次 {len(train_loader)} 个批次"))
 
 # %% [markdown] lang="en"
 # ## 3. A first model: a multi-layer perceptron
@@ -212,6 +243,8 @@ print(len(train_loader), "batches per epoch")
 # 85% of them in the first layer.
 
 # %% [markdown] lang="zh"
+# ## 3. 第一个模型：多层感知机
+#
 # MLP 把每张图片展平成 784 个数，再送进两个使用 ReLU 的隐藏层：
 #
 # `(N, 1, 28, 28)` → Flatten → `(N, 784)` → Linear → `(N, 256)` → ReLU → Linear → `(N, 128)` → ReLU →
@@ -233,7 +266,8 @@ def make_mlp():
 torch.manual_seed(SEED)
 mlp = make_mlp().to(device)
 print(mlp)
-print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
+print(helper.tr(en=f"{sum(p.numel() for p in mlp.parameters()):,} parameters",
+               zh=f"共 {sum(p.numel() for p in mlp.parameters()):,} 个参数"))
 
 # %% [markdown] lang="en"
 # ## 4. Training and evaluation
@@ -246,9 +280,18 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #
 # `train` is the training loop of lesson 8, with three additions:
 #
-# * **AdamW**: Adam keeps a momentum of the gradient (lesson 7) and divides each parameter's step by
-#   a running average of the size of its gradients, so that every parameter moves at a sensible
-#   pace; the W adds a small weight decay. It is a good default optimizer;
+# * **AdamW**: for every parameter, Adam keeps two running averages: of its gradient $g$ (the
+#   *first moment* $m$, momentum as in lesson 7, $m \leftarrow \beta_1 m + (1 - \beta_1) g$ with
+#   $\beta_1 = 0.9$) and of its squared gradient (the *second moment* $v$,
+#   $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$ with $\beta_2 = 0.999$). Both start at 0 and so
+#   are too small in the first steps; **bias correction** divides them by $1 - \beta_1^t$ and
+#   $1 - \beta_2^t$ at step $t$, giving $\hat m$ and $\hat v$. The step is
+#   $\text{lr} \cdot \hat m / (\sqrt{\hat v} + \varepsilon)$: about `lr` in size whatever the scale of
+#   the gradient, so every parameter moves at a sensible pace. The W is **decoupled weight decay**:
+#   each step also shrinks every weight directly, $w \leftarrow w - \text{lr}\cdot\lambda\, w$
+#   ($\lambda$ = `weight_decay`, 0.01 by default), apart from the gradient. (Adam's own
+#   `weight_decay` adds $\lambda w$ to the gradient instead, where the division by $\sqrt{\hat v}$
+#   weakens it for exactly the weights with large gradients.) It is a good default optimizer;
 # * **a one-cycle learning-rate schedule** (`OneCycleLR`): the learning rate rises to its peak over
 #   the first 30% of the steps, then falls smoothly to almost zero. Large steps early explore;
 #   small steps at the end settle into a minimum. With few epochs this helps a lot. The scheduler
@@ -259,8 +302,13 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #   losses we *report* are the plain cross-entropy, so that training and test can be compared.)
 #
 # After every epoch `train` records four numbers: the training loss and accuracy (averaged over the
-# epoch's batches, while the model was still changing) and the test loss and accuracy (measured
-# with `evaluate` at the end of the epoch). `helper.progress` shows a progress bar over the epochs.
+# epoch's batches, while the model was still changing) and the validation loss and accuracy
+# (measured with `evaluate` at the end of the epoch). When the validation accuracy is the best so
+# far, it **saves the model's weights**: `model.state_dict()` is a dictionary of every parameter and
+# buffer (BatchNorm's running statistics too), and `torch.save` writes it to a file. At the end it
+# loads the best weights back with `model.load_state_dict(torch.load(path))`, so the model we test
+# is the best one on validation, not simply the last one. `helper.progress` shows a progress bar
+# over the epochs.
 
 # %% [markdown] lang="zh"
 # ## 4. 训练与评估
@@ -268,12 +316,19 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 # 本课的两个模型都用下面两个函数来完成训练和评估。
 #
 # `evaluate` 在 `eval()` 模式下、在 `torch.no_grad()` 中计算整个数据集上的损失和准确率：不记录计算图，
-# 批归一化这样的层也按测试时的方式工作。它每次处理 1,000 张图片，以节省内存。
+# 批量归一化这样的层也按测试时的方式工作。它每次处理 1,000 张图片，以节省内存。
 #
 # `train` 就是第 8 课的训练循环，另外加了三样东西：
 #
-# * **AdamW**：Adam 对梯度使用动量（第 7 课），并用每个参数梯度大小的滑动平均去除它的步长，
-#   让每个参数都以合适的速度移动；名字里的 W 表示再加上一点权重衰减。它是一个很好的默认优化器；
+# * **AdamW**：Adam 为每个参数维护两个滑动平均：梯度 $g$ 的滑动平均（*一阶矩* $m$，即第 7 课的动量，
+#   $m \leftarrow \beta_1 m + (1 - \beta_1) g$，$\beta_1 = 0.9$），以及梯度平方的滑动平均（*二阶矩* $v$，
+#   $v \leftarrow \beta_2 v + (1 - \beta_2) g^2$，$\beta_2 = 0.999$）。两者都从 0 开始，所以最初几步会偏小；
+#   **偏差校正**在第 $t$ 步把它们分别除以 $1 - \beta_1^t$ 和 $1 - \beta_2^t$，得到 $\hat m$ 和 $\hat v$。
+#   每一步的更新量是 $\text{lr} \cdot \hat m / (\sqrt{\hat v} + \varepsilon)$：不论梯度的尺度如何，步长都在 `lr` 左右，
+#   每个参数都以合适的速度移动。名字里的 W 指**解耦的权重衰减**：每一步还把每个权重直接缩小一点，
+#   $w \leftarrow w - \text{lr}\cdot\lambda\, w$（$\lambda$ 即 `weight_decay`，默认 0.01），与梯度分开进行。
+#   （Adam 自带的 `weight_decay` 则是把 $\lambda w$ 加到梯度上，再一起除以 $\sqrt{\hat v}$，恰恰削弱了梯度大的那些权重上的衰减。）
+#   它是一个很好的默认优化器；
 # * **单周期（one-cycle）学习率调度**（`OneCycleLR`）：在前 30% 的步数里，学习率逐渐升到峰值，然后平滑地降到接近零。
 #   前期步子大，便于探索；后期步子小，便于稳稳落入极小值。轮次很少时，它的帮助很大。调度器每个批次走一步，
 #   紧跟在优化器之后；
@@ -282,11 +337,15 @@ print(f"{sum(p.numel() for p in mlp.parameters()):,} parameters")
 #   （我们**记录**的损失是普通的交叉熵，这样训练损失和测试损失才能相互比较。）
 #
 # 每个轮次结束后，`train` 记录四个数：训练损失和训练准确率（在这个轮次的各个批次上取平均，当时模型还在不断变化），
-# 以及测试损失和测试准确率（在轮次结束时用 `evaluate` 测得）。`helper.progress` 会显示轮次的进度条。
+# 以及验证损失和验证准确率（在轮次结束时用 `evaluate` 测得）。每当验证准确率创下新高，它就**保存模型的权重**：
+# `model.state_dict()` 是一个字典，包含所有参数和缓冲区（也包括 BatchNorm 的滑动统计量），`torch.save` 把它写进文件。
+# 训练结束时，再用 `model.load_state_dict(torch.load(path))` 把最好的权重载回来；这样我们测试的是验证集上最好的模型，
+# 而不只是最后一个轮次的模型。`helper.progress` 会显示轮次的进度条。
 
 # %%
 def evaluate(model, images, labels, chunk=1000):
-    """Mean loss and accuracy of `model` on (images, labels), in eval mode, without a graph."""
+    # [en] Mean loss and accuracy of `model` on (images, labels), in eval mode, without a graph.
+    # [zh] `model` 在 (images, labels) 上的平均损失和准确率：评估模式，不记录计算图。
     model.eval()
     total_loss, correct = 0.0, 0
     with torch.no_grad():
@@ -299,20 +358,30 @@ def evaluate(model, images, labels, chunk=1000):
 
 
 def predict(model, images, chunk=1000):
-    """The predicted class of every image, on the CPU."""
+    # [en] The predicted class of every image, on the CPU.
+    # [zh] 每张图片的预测类别，放在 CPU 上。
     model.eval()
     with torch.no_grad():
         return torch.cat([model(images[i:i + chunk]).argmax(dim=1).cpu() for i in range(0, len(images), chunk)])
 
 
-def train(model, epochs, lr):
-    """Train `model` on train_loader with AdamW and a one-cycle schedule; return the history per epoch."""
+CHECKPOINTS = Path(tempfile.mkdtemp(prefix="fashion_mnist_"))
+
+
+def train(model, epochs, lr, name):
+    # [en] Train `model` on train_loader with AdamW and a one-cycle schedule; return the history per epoch.
+    # [en] The weights of the epoch with the best validation accuracy are saved to CHECKPOINTS/<name>.pt
+    # [en] and loaded back into `model` at the end.
+    # [zh] 用 AdamW 和单周期学习率调度在 train_loader 上训练 `model`，返回每个轮次的记录。
+    # [zh] 验证准确率最高的那个轮次的权重保存在 CHECKPOINTS/<name>.pt 中，
+    # [zh] 训练结束时再载回 `model`。
     # [en] The same shuffling for every model, whatever ran before.
     # [zh] 无论之前运行过什么，每个模型都使用同样的打乱顺序。
     generator.manual_seed(SEED)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=epochs * len(train_loader))
-    history = {"train_loss": [], "test_loss": [], "train_acc": [], "test_acc": []}
+    history = {"train_loss": [], "val_loss": [], "train_acc": [], "val_acc": []}
+    checkpoint, best_accuracy, best_epoch = CHECKPOINTS / f"{name}.pt", -1.0, 0
     start = time.perf_counter()
     for epoch in helper.progress(range(epochs), desc="epochs"):
         model.train()
@@ -326,12 +395,20 @@ def train(model, epochs, lr):
             scheduler.step()
             total_loss += F.cross_entropy(logits.detach(), yb, reduction="sum").item()
             correct += (logits.argmax(dim=1) == yb).sum().item()
-        test_loss, test_acc = evaluate(model, test_images, test_labels)
+        val_loss, val_acc = evaluate(model, val_images, val_labels)
         history["train_loss"].append(total_loss / len(train_images))
         history["train_acc"].append(correct / len(train_images))
-        history["test_loss"].append(test_loss)
-        history["test_acc"].append(test_acc)
-    print(f"{epochs} epochs in {time.perf_counter() - start:.1f} s; test accuracy {history['test_acc'][-1]:.2%}")
+        history["val_loss"].append(val_loss)
+        history["val_acc"].append(val_acc)
+        if val_acc > best_accuracy:
+            best_accuracy, best_epoch = val_acc, epoch + 1
+            torch.save(model.state_dict(), checkpoint)
+    seconds = time.perf_counter() - start
+    model.load_state_dict(torch.load(checkpoint, weights_only=True))
+    print(helper.tr(en=f"{epochs} epochs in {seconds:.1f} s ({seconds / epochs:.1f} s per epoch); best validation accuracy "
+                       f"{best_accuracy:.2%} after epoch {best_epoch}, loaded back from {checkpoint.name}",
+                    zh=f"{epochs} 个轮次用时 {seconds:.1f} s（每个轮次 {seconds / epochs:.1f} s）；最高验证准确率 "
+                       f"{best_accuracy:.2%}，在第 {best_epoch} 个轮次之后，已从 {checkpoint.name} 载回"))
     return history
 
 
@@ -342,27 +419,29 @@ def train(model, epochs, lr):
 # 训练之前，MLP 的准确率应该在随机猜测的水平，约为 10%：十个类别里猜中一个。
 
 # %%
-print("before training: loss {:.3f}, accuracy {:.1%}".format(*evaluate(mlp, test_images, test_labels)))
-mlp_history = train(mlp, MLP_EPOCHS, MLP_LR)
+print(helper.tr(en="before training: loss {:.3f}, accuracy {:.1%}", zh="训练之前：损失 {:.3f}，准确率 {:.1%}").format(
+    *evaluate(mlp, val_images, val_labels)))
+mlp_history = train(mlp, MLP_EPOCHS, MLP_LR, "mlp")
 helper.plot_history(mlp_history);
 
 # %% [markdown] lang="en"
 # The training curves keep improving until the end, because the schedule lowers the learning rate;
-# the test accuracy levels off near 89–90%. The gap between the training and the test curves is
-# the beginning of **overfitting**: the model fits its training images better than new ones.
+# the validation accuracy levels off near 89–90%. The gap between the training and the validation
+# curves is the beginning of **overfitting**: the model fits its training images better than new ones.
 #
-# The next cell guards the result: if a change makes the MLP worse than 89% on the 10,000 test
-# images, it fails.
+# Training is over and the best weights are loaded, so the MLP meets the test set, once. The cell
+# guards the result: if a change makes the MLP worse than 89% on the 10,000 test images, it fails.
 
 # %% [markdown] lang="zh"
-# 由于学习率在逐渐降低，训练曲线直到最后都在改善；测试准确率则稳定在 89% 到 90% 附近。训练曲线和测试曲线之间的差距，
+# 由于学习率在逐渐降低，训练曲线直到最后都在改善；验证准确率则稳定在 89% 到 90% 附近。训练曲线和验证曲线之间的差距，
 # 就是**过拟合**的苗头：模型对训练图片的拟合比对新图片更好。
 #
-# 下一个单元格用来守住这个结果：如果某个改动让 MLP 在 10,000 张测试图片上的准确率低于 89%，它就会报错。
+# 训练已经结束，最好的权重也已载回，现在让 MLP 在测试集上考一次，只考这一次。下面的单元格同时守住这个结果：
+# 如果某个改动让 MLP 在 10,000 张测试图片上的准确率低于 89%，它就会报错。
 
 # %%
-mlp_accuracy = mlp_history["test_acc"][-1]
-print(f"MLP test accuracy: {mlp_accuracy:.2%}")
+mlp_accuracy = evaluate(mlp, test_images, test_labels)[1]
+print(helper.tr(en="MLP test accuracy:", zh="MLP 的测试准确率："), f"{mlp_accuracy:.2%}")
 assert mlp_accuracy >= 0.89, f"the MLP should reach 89% test accuracy, got {mlp_accuracy:.2%}"
 
 # %% [markdown] lang="en"
@@ -371,23 +450,28 @@ assert mlp_accuracy >= 0.89, f"the MLP should reach 89% test accuracy, got {mlp_
 # One number hides a lot. The **confusion matrix** counts, for every true class (row), how often
 # each class was predicted (column): the diagonal holds the correct answers, everything off the
 # diagonal is a mistake, and the large off-diagonal cells show which classes get mixed up.
+#
+# We look at the mistakes on the **validation** set: what we learn here decides what we try next
+# (a convolutional network, in section 7), and decisions are made on validation.
 
 # %% [markdown] lang="zh"
 # ## 5. 模型错在哪里？
 #
 # 一个数字会掩盖很多信息。**混淆矩阵**统计的是：对每个真实类别（行），各个类别分别被预测了多少次（列）。
 # 对角线上是预测正确的数量，对角线以外都是错误，其中数值较大的格子说明哪些类别容易被混淆。
+#
+# 我们在**验证集**上看这些错误：从这里得到的认识会决定下一步尝试什么（第 7 节的卷积网络），而做决定用的是验证集。
 
 # %%
-mlp_predictions = predict(mlp, test_images)
-targets = test_labels.cpu()
+mlp_predictions = predict(mlp, val_images)
+targets = val_labels.cpu()
 helper.plot_confusion_matrix(targets, mlp_predictions, classes="fashion");
 
 # %% [markdown] lang="en"
-# Accuracy per class is the diagonal divided by the row sums (1,000 test images per class):
+# Accuracy per class is the diagonal divided by the row sums (about 500 validation images per class):
 
 # %% [markdown] lang="zh"
-# 各类别的准确率，就是对角线上的数除以所在行的总数（每个类别有 1,000 张测试图片）：
+# 各类别的准确率，就是对角线上的数除以所在行的总数（每个类别约有 500 张验证图片）：
 
 # %%
 def per_class_accuracy(predictions):
@@ -401,18 +485,24 @@ for name, accuracy in zip(classes, mlp_per_class.tolist()):
 
 # %% [markdown] lang="en"
 # Trousers, bags, sandals and sneakers are almost always right; shirts are the weak spot, mostly
-# taken for T-shirts, pullovers and coats. Here are some of the mistakes, titled
-# *prediction (true class)*:
+# taken for T-shirts/tops, pullovers and coats. Here are the mistakes of the most confused pair of
+# classes, the largest cell off the diagonal, titled *prediction (true class)*:
 
 # %% [markdown] lang="zh"
-# 裤子、包、凉鞋和运动鞋几乎总能认对；衬衫是最大的短板，经常被认成 T 恤、套头衫或外套。
-# 下面是一些认错的图片，标题是“预测（真实类别）”：
+# 裤子、包、凉鞋和运动鞋几乎总能认对；衬衫是最大的短板，经常被认成T恤/上衣、套头衫或外套。
+# 下面是最容易混淆的那一对类别（对角线以外最大的格子）中认错的图片，标题是“预测（真实类别）”：
 
 # %%
 mistakes = (mlp_predictions != targets).nonzero()[:, 0]
-print(f"{len(mistakes)} mistakes out of {len(targets)} test images")
-shown = mistakes[:24]
-helper.show_batch(test_images[shown.to(device)], targets[shown], classes="fashion",
+print(helper.tr(en=f"{len(mistakes)} mistakes out of {len(targets)} validation images",
+               zh=f"{len(targets)} 张验证图片中认错了 {len(mistakes)} 张"))
+# [en] The largest count off the diagonal: true class `true`, predicted as `predicted`.
+# [zh] 对角线以外最大的计数：真实类别 `true` 被预测成了 `predicted`。
+counts = helper.confusion_matrix(targets, mlp_predictions, num_classes=10).fill_diagonal_(0)
+true, predicted = divmod(counts.argmax().item(), 10)
+print(f"{classes[true]} → {classes[predicted]}: {counts[true, predicted].item()}")
+shown = ((targets == true) & (mlp_predictions == predicted)).nonzero()[:24, 0]
+helper.show_batch(val_images[shown.to(device)], targets[shown], classes="fashion",
                   predictions=mlp_predictions[shown]);
 
 # %% [markdown] lang="en"
@@ -459,7 +549,7 @@ helper.show_batch(test_images[shown.to(device)], targets[shown], classes="fashio
 #
 # 现在来构建并训练你自己的分类器。请写两个函数：
 #
-# * `build_model()` 返回一个**新的、未经训练的** `nn.Module`，把形状为 `(N, 1, 28, 28)` 的一批归一化图片映射为
+# * `build_model()` 返回一个**新的、未经训练的** `nn.Module`，把形状为 `(N, 1, 28, 28)` 的一批量归一化图片映射为
 #   形状为 `(N, 10)` 的 logits。结构不限：可以是上面那样的 MLP、小型卷积网络，或者别的网络。
 # * `fit(model, train_loader, epochs)` 原地训练这个模型。`train_loader` 给出打乱顺序的批次 `(xb, yb)`，
 #   每批 128 张归一化后的训练图片，已经放在模型所在的设备上；每个轮次恰好遍历它一遍，共 `epochs` 个轮次。
@@ -566,7 +656,7 @@ hidden_tests("fashion_classifier", build_model, fit)
 # * **用步幅卷积代替池化**：设置 `stride=2` 后，卷积只在每隔一个像素的位置上计算输出，所以每经过一层，高和宽都减半
 #   （输出尺寸为 $\lfloor (28 + 2 - 3) / 2 \rfloor + 1 = 14$，然后是 $\lfloor (14 + 2 - 3) / 2 \rfloor + 1 = 7$），
 #   计算量只有“同样的卷积再接 2 × 2 池化”的四分之一；
-# * 每个卷积层后面的**批归一化**让训练过程中每个通道的激活值都保持合适的尺度，因此可以使用较大的学习率；
+# * 每个卷积层后面的**批量归一化**让训练过程中每个通道的激活值都保持合适的尺度，因此可以使用较大的学习率；
 # * **`channels_last`** 内存格式把每个像素的各个通道挨着存放，CPU 上的卷积运算在这种格式下往往更快。
 #   它只改变张量的存放方式，不改变网络的计算结果。
 
@@ -583,12 +673,17 @@ def make_cnn():
 
 torch.manual_seed(SEED)
 cnn = make_cnn().to(device, memory_format=torch.channels_last)
-print(f"{sum(p.numel() for p in cnn.parameters()):,} parameters, "
-      f"{sum(p.numel() for p in cnn[:6].parameters()):,} of them in the convolution part")
+n_parameters, n_convolution = sum(p.numel() for p in cnn.parameters()), sum(p.numel() for p in cnn[:6].parameters())
+print(helper.tr(en=f"{n_parameters:,} parameters, {n_convolution:,} of them in the convolution part",
+               zh=f"共 {n_parameters:,} 个参数，其中 {n_convolution:,} 个在卷积部分"))
+# [en] eval() and no_grad(): looking at shapes must not update BatchNorm's running statistics.
+# [zh] eval() 和 no_grad()：只是看看形状，不能改动 BatchNorm 的滑动统计量。
+cnn.eval()
 x = train_images[:2]
-for layer in cnn:
-    x = layer(x)
-    print(f"{type(layer).__name__:12s} {tuple(x.shape)}")
+with torch.no_grad():
+    for layer in cnn:
+        x = layer(x)
+        print(f"{type(layer).__name__:12s} {tuple(x.shape)}")
 
 # %% [markdown] lang="en"
 # The two convolutions have fewer than 5,000 parameters between them; most of the network's
@@ -598,11 +693,11 @@ for layer in cnn:
 # 两个卷积层加起来还不到 5,000 个参数；和 MLP 一样，网络的大部分参数都在第一个 `Linear` 层里。用同一个函数来训练它：
 
 # %%
-cnn_history = train(cnn, CNN_EPOCHS, CNN_LR)
+cnn_history = train(cnn, CNN_EPOCHS, CNN_LR, "cnn")
 helper.plot_history(cnn_history);
 
-cnn_accuracy = cnn_history["test_acc"][-1]
-print(f"CNN test accuracy: {cnn_accuracy:.2%} (MLP: {mlp_accuracy:.2%})")
+cnn_accuracy = evaluate(cnn, test_images, test_labels)[1]
+print(helper.tr(en="CNN test accuracy:", zh="CNN 的测试准确率："), f"{cnn_accuracy:.2%} (MLP: {mlp_accuracy:.2%})")
 assert cnn_accuracy >= 0.91, f"the CNN should reach 91% test accuracy, got {cnn_accuracy:.2%}"
 
 # %% [markdown] lang="en"
@@ -613,12 +708,58 @@ assert cnn_accuracy >= 0.91, f"the CNN should reach 91% test accuracy, got {cnn_
 # 轮次只有一半，参数也略少，卷积网络却胜过了 MLP。它是在哪些类别上进步的？比较一下各类别的准确率：
 
 # %%
-cnn_predictions = predict(cnn, test_images)
+cnn_predictions = predict(cnn, val_images)
 cnn_per_class = per_class_accuracy(cnn_predictions)
 print("   MLP     CNN")
 for name, a, b in zip(classes, mlp_per_class.tolist(), cnn_per_class.tolist()):
     print(f"{a:6.1%}  {b:6.1%}  {name}")
 helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
+
+# %% [markdown] lang="en"
+# ## Summary
+#
+# * Keep every setting in one cell; load the data once as tensors and normalise it with statistics
+#   of the training set only.
+# * Cut a validation set off the training data: every decision (which epoch's weights, which model,
+#   what next) is made on it; each model meets the test set once.
+# * AdamW (moments with bias correction, decoupled weight decay), a one-cycle schedule and label
+#   smoothing train quickly; save the best weights with `state_dict()` and `torch.save`, and load
+#   them back before testing.
+# * The confusion matrix and the mistakes show *where* a model fails (shirts); a small CNN with
+#   BatchNorm beats the MLP. Look at shapes in `eval()` mode under `no_grad()`, so that BatchNorm's
+#   statistics stay untouched.
+
+# %% [markdown] lang="zh"
+# ## 小结
+#
+# * 把所有设置放在一个单元格里；数据只载入一次、保存为张量，并且只用训练集的统计量做归一化。
+# * 从训练数据中分出验证集：每个决定（保留哪个轮次的权重、选哪个模型、下一步做什么）都在验证集上做出；每个模型只在测试集上考一次。
+# * AdamW（带偏差校正的一阶矩和二阶矩、解耦的权重衰减）、单周期学习率调度和标签平滑让训练又快又好；用 `state_dict()` 和 `torch.save` 保存最好的权重，测试之前再载回来。
+# * 混淆矩阵和认错的图片告诉我们模型*在哪里*出错（衬衫）；一个带批量归一化的小卷积网络胜过多层感知机。看形状时要用 `eval()` 模式并放在 `no_grad()` 里，这样 BatchNorm 的统计量才不会被改动。
+
+# %% [markdown] lang="en" answers=true
+# ### Answers to the questions (for the instructor)
+#
+# 1. The model learned its weights on inputs transformed with the training statistics, so every
+#    input must get exactly that transform. Statistics of the data you predict on would make a
+#    prediction depend on what else is in the batch (a single image, or a batch of only dark images,
+#    would be shifted and scaled differently), and computed on the test set they would leak test
+#    information into the model's pipeline.
+# 2. Usually an underestimate: it averages over the whole epoch, including the early batches when
+#    the model was worse, and it is measured while the weights are still changing. At the end of the
+#    epoch the model does better on the training set.
+# 3. Look at the data first: many shirt mistakes are debatable even for a person at 28 × 28 pixels,
+#    so more epochs or a bigger MLP help little. A convolutional network, which sees local patterns
+#    such as collars and buttons, helps most (section 7); small random shifts of the training images
+#    (data augmentation) are the next thing to try. Whatever you try, compare it on the validation
+#    set.
+
+# %% [markdown] lang="zh" answers=true
+# ### 思考题参考答案（供教师使用）
+#
+# 1. 模型的权重是在用训练集统计量变换过的输入上学出来的，所以每个输入都必须做完全相同的变换。如果用待预测数据的统计量，预测结果就会取决于同一批里还有什么（一张单独的图片、或者一批全是深色的图片，会被平移和缩放得不一样）；如果在测试集上计算，则会把测试集的信息泄漏进模型的处理流程。
+# 2. 通常是低估：它在整个轮次上取平均，包括模型还比较差的早期批次，而且是在权重不断变化时测的。轮次结束时，模型在训练集上的表现会更好。
+# 3. 先看数据：在 28 × 28 像素下，很多认错的衬衫连人都难以判断，所以多训练几个轮次或者加大多层感知机帮助不大。卷积网络能看到领口、纽扣这样的局部图案，帮助最大（第 7 节）；接下来值得尝试的是把训练图片随机平移几个像素（数据增强）。不论尝试什么，都在验证集上比较。
 
 # %% [markdown] lang="en"
 # ## Questions to think about
@@ -629,8 +770,6 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 #    an over- or an underestimate of the accuracy on the training set at the end of the epoch?
 # 3. Shirts are the hardest class for both models. What would you try first to do better: a bigger
 #    model, more epochs, or something about the data?
-# 4. In the exercise, where is your time budget best spent: a wider MLP, or a small CNN? Estimate
-#    the cost of one step of each from its layer sizes.
 #
 # **Where to go from here.** This was the last lesson: you can now take a data set from raw
 # images to a trained, evaluated classifier. Natural next steps are data augmentation (random
@@ -645,7 +784,6 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 # 2. 训练曲线中的训练准确率，是在模型不断变化的过程中对整个轮次取的平均。相对于轮次结束时模型在训练集上的真实准确率，
 #    它是偏高还是偏低？
 # 3. 对两个模型来说，衬衫都是最难的类别。想做得更好，你会先试什么：更大的模型、更多的轮次，还是在数据上下功夫？
-# 4. 在练习中，时间预算花在哪里最划算：更宽的 MLP，还是一个小型卷积网络？根据各层的大小，估算它们每一步的计算量。
 #
 # **接下来。** 这是本课程的最后一课：现在你已经能把一个数据集从原始图片一路做成训练好、评估过的分类器了。
 # 接下来可以学习数据增强（对训练图片做随机平移、翻转等）、ResNet 这样更深的卷积网络、在 GPU 上训练，

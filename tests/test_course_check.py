@@ -3,6 +3,7 @@
 import json
 import shutil
 
+import nbformat
 import pytest
 
 from course.check import check_course
@@ -42,3 +43,16 @@ def test_missing_translation_stops_the_check_with_the_cell_named(tmp_path):
     lesson.write_text(text[:start] + text[text.index("# %%", start + 4):], encoding="utf-8")
     [problem] = check_course(course, only={"01_softmax"})
     assert "01_softmax.py" in problem and "## 2. Flatten" in problem and "translation missing" in problem
+
+
+def test_missing_answers_and_answers_shown_in_a_notebook_are_reported(tmp_path):
+    course = scratch_course(tmp_path, "lessons", "release")  # no answers/
+    released = course / "release" / "01_softmax_en" / "softmax.ipynb"
+    notebook = nbformat.read(released, as_version=4)
+    answers = (REPO / "answers" / "01_softmax_en.md").read_text(encoding="utf-8")
+    notebook.cells.append(nbformat.v4.new_markdown_cell(answers))
+    nbformat.write(notebook, released)
+
+    found = check_course(course, only={"01_softmax"})
+    assert any("answers/01_softmax_zh.md is missing or out of date" in p for p in found), found
+    assert any("release/01_softmax_en/softmax.ipynb shows the instructor's answers" in p for p in found), found

@@ -41,3 +41,19 @@ def test_added_messages_need_every_language_and_keep_their_meaning():
     with pytest.raises(ValueError, match="already defined"):
         i18n.add_messages({"loss": {"en": "Cost", "zh": "代价"}})
     i18n.add_messages({"loss": {"en": "Loss", "zh": "损失"}})  # the same texts again are fine
+
+
+def test_tr_prints_the_notebooks_language_and_needs_every_language():
+    try:
+        i18n.set_language("zh")
+        assert i18n.tr(en="row sums:", zh="每行之和：") == "每行之和："
+        i18n.set_language("en")
+        assert i18n.tr(en="row sums:", zh="每行之和：") == "row sums:"
+        with i18n.speaking("zh"):
+            assert i18n.tr(en="a", zh="甲") == "甲"
+    finally:
+        i18n.set_language("en")
+    with pytest.raises(ValueError, match="missing \\['zh'\\]"):
+        i18n.tr(en="only English")
+    with pytest.raises(ValueError, match="unknown \\['fr'\\]"):
+        i18n.tr(en="a", zh="甲", fr="un")

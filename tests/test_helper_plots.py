@@ -151,6 +151,16 @@ def test_plot_history_draws_loss_and_accuracy_per_epoch(language):
         assert all(float(tick).is_integer() for tick in ax.get_xticks())
 
 
+def test_plot_history_draws_the_validation_curves_between_train_and_test(language):
+    history = {"train_loss": [1.0, 0.6], "val_loss": [1.05, 0.7], "test_loss": [1.1, 0.8],
+               "val_acc": [0.5, 0.6]}
+    ax_loss, ax_acc = plot_history(history).axes
+    assert [line.get_label() for line in ax_loss.lines] == [i18n.message(k, language) for k in ("train", "val", "test")]
+    np.testing.assert_allclose(ax_loss.lines[1].get_ydata(), history["val_loss"])
+    assert [line.get_label() for line in ax_acc.lines] == [i18n.message("val", language)]
+    np.testing.assert_allclose(ax_acc.lines[0].get_ydata(), history["val_acc"])
+
+
 def test_plot_history_with_only_losses_has_one_axis_and_accepts_tensors():
     losses = [torch.tensor(2.0, requires_grad=True) * 0.5, torch.tensor(0.5)]
     fig = plot_history({"train_loss": losses})
@@ -161,7 +171,7 @@ def test_plot_history_with_only_losses_has_one_axis_and_accepts_tensors():
 @pytest.mark.parametrize("history, match", [
     ({}, "empty"),
     ({"train_loss": []}, "empty"),
-    ({"train_loss": [1.0], "val_loss": [1.0]}, "unknown history key.*val_loss"),
+    ({"train_loss": [1.0], "valid_loss": [1.0]}, "unknown history key.*valid_loss"),
 ])
 def test_plot_history_rejects_empty_or_unknown(history, match):
     with pytest.raises(ValueError, match=match):

@@ -23,18 +23,43 @@ progress_module = importlib.import_module("helper.progress")
 
 # device ----------------------------------------------------------------------------------------
 
-def test_device_is_cpu_without_cuda(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+class FakeAccelerator:
+    """``torch.accelerator`` as a machine with ``kind`` (None: no accelerator) would report it."""
+
+    def __init__(self, kind):
+        self.kind = kind
+
+    def is_available(self):
+        return self.kind is not None
+
+    def current_accelerator(self):
+        return torch.device(self.kind) if self.kind else None
+
+
+@pytest.mark.parametrize("kind", ["cuda", "mps", "xpu"])
+def test_device_is_the_current_accelerator(monkeypatch, kind):
+    monkeypatch.setattr(torch, "accelerator", FakeAccelerator(kind))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # not asked: MPS and XPU count too
+    assert device() == torch.device(kind)
+
+
+def test_device_is_cpu_without_an_accelerator(monkeypatch):
+    monkeypatch.setattr(torch, "accelerator", FakeAccelerator(None))
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)  # torch.accelerator has the last word
     assert device() == torch.device("cpu")
 
 
-def test_device_is_cuda_when_available(monkeypatch):
-    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)
-    assert device() == torch.device("cuda")
+@pytest.mark.parametrize("cuda", [True, False])
+def test_device_without_torch_accelerator_asks_cuda(monkeypatch, cuda):
+    """A torch older than 2.6 has no ``torch.accelerator``: CUDA or the CPU."""
+    monkeypatch.delattr(torch, "accelerator")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: cuda)
+    assert device() == torch.device("cuda" if cuda else "cpu")
 
 
 def test_device_matches_this_machine():
-    assert device().type == ("cuda" if torch.cuda.is_available() else "cpu")
+    expected = torch.accelerator.current_accelerator() if torch.accelerator.is_available() else None
+    assert device() == (torch.device(expected.type) if expected is not None else torch.device("cpu"))
 
 
 # seed_everything -------------------------------------------------------------------------------

@@ -89,3 +89,24 @@ def test_workspace_never_overwrites_a_students_work(tmp_path, capsys):
     fill_workspace(workspace, REPO / "release", "en")
     assert notebook.read_text(encoding="utf-8") == "my answers"
     assert "kept your copy of 01_softmax_en/softmax.ipynb" in capsys.readouterr().out
+
+
+def test_student_lab_starts_without_the_course_directory_error(tmp_path, mirror):
+    """A student's Lab (workspace root) loads Validate and the Assignment List, not Formgrader,
+    whose check logged "The course directory root is not a subdirectory of the notebook server root"."""
+    port, log = free_port(), tmp_path / "lab.log"
+    layouts = tmp_path / "layouts"
+    command = [sys.executable, "-m", "course", "lab", "--headless", "--skip-prepare", "--port", str(port),
+               "--workspace", str(tmp_path / "ws"), "--", f"--IdentityProvider.token={TOKEN}",
+               f"--LabApp.workspaces_dir={layouts}"]
+    with open(log, "w") as output:
+        server = subprocess.Popen(command, cwd=REPO, stdout=output, stderr=subprocess.STDOUT,
+                                  start_new_session=True)
+        try:
+            wait_for_listing(f"http://127.0.0.1:{port}/api/contents/01_softmax_en", server)
+        finally:
+            stop(server)
+    text = log.read_text()
+    assert "validate_assignment | extension was successfully loaded" in text, text[-2000:]
+    assert "assignment_list | extension was successfully loaded" in text
+    assert "not a subdirectory of the notebook server root" not in text

@@ -5,7 +5,7 @@ import textwrap
 import pytest
 
 from course.check import parity_problems
-from course.lessons import Lesson, LessonError, problems, render, strip_translated_comments
+from course.lessons import Lesson, LessonError, problems, render, render_answers, strip_translated_comments
 
 HEADER = "# ---\n# jupyter:\n#   kernelspec:\n#     display_name: Python 3\n#     language: python\n#     name: python3\n# ---\n\n"
 
@@ -136,3 +136,52 @@ def test_problems_name_the_cell_and_what_is_missing(tmp_path, body, complaint):
 def test_translated_comments_keep_their_indentation():
     source = "def f():\n    # [en] Twice.\n    # [zh] 两倍。\n    return 2"
     assert strip_translated_comments(source, "zh") == "def f():\n    # 两倍。\n    return 2"
+
+
+ANSWERS = GOOD + '''
+    # %% [markdown] lang="en"
+    # ## Questions
+    # 1. Why double?
+
+    # %% [markdown] lang="zh"
+    # ## 思考题
+    # 1. 为什么是两倍？
+
+    # %% [markdown] lang="en" answers=true
+    # ### Answers
+    # 1. Because the exercise says so, and doubling is linear.
+
+    # %% [markdown] lang="zh" answers=true
+    # ### 参考答案
+    # 1. 因为练习要求如此，而且乘以二是线性的运算。
+'''
+
+
+def test_answers_stay_out_of_the_notebooks_and_go_to_the_answers_text(tmp_path):
+    example = lesson(tmp_path, ANSWERS)
+    assert problems(example) == []
+    for language, answer in [("en", "doubling is linear"), ("zh", "线性的运算")]:
+        notebook = render(example, language)
+        assert not any(answer in cell.source for cell in notebook.cells)
+        assert answer in render_answers(example, language)
+    assert render_answers(example, "en").startswith("### Answers") and "参考答案" not in render_answers(example, "en")
+    assert render_answers(lesson(tmp_path, GOOD), "en") == ""
+
+
+def test_an_answer_must_be_one_in_every_language(tmp_path):
+    broken = lesson(tmp_path, ANSWERS.replace('lang="zh" answers=true', 'lang="zh"'))
+    assert any("answers=true is on some languages" in problem for problem in problems(broken))
+
+
+def test_course_check_finds_answers_that_a_notebook_shows(tmp_path):
+    import nbformat
+
+    from course.check import _shows_answers
+    from course.lessons import to_text
+
+    example = lesson(tmp_path, ANSWERS)
+    answers = render_answers(example, "en")
+    notebook = render(example, "en")
+    assert not _shows_answers(answers, to_text(notebook))
+    notebook.cells.append(nbformat.v4.new_markdown_cell("1. Because the exercise says so, and doubling is linear."))
+    assert _shows_answers(answers, to_text(notebook))
