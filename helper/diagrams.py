@@ -17,56 +17,8 @@ from matplotlib.figure import Figure
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from . import fonts
-from .i18n import add_messages, message
+from .i18n import message
 
-add_messages({
-    "diagram_neuron_title": {"en": "One neuron", "zh": "一个神经元"},
-    "diagram_inputs": {"en": "inputs", "zh": "输入"},
-    "diagram_weights": {"en": "weights", "zh": "权重"},
-    "diagram_weighted_sum": {"en": "weighted sum", "zh": "加权和"},
-    "diagram_activation": {"en": "activation", "zh": "激活函数"},
-    "diagram_output": {"en": "output", "zh": "输出"},
-    "diagram_bias": {"en": "bias", "zh": "偏置"},
-    "diagram_mlp_title": {"en": "A batch of N images through the network", "zh": "一批 N 张图片通过网络"},
-    "diagram_input_layer": {"en": "input", "zh": "输入层"},
-    "diagram_hidden_layer": {"en": "hidden layer", "zh": "隐藏层"},
-    "diagram_output_layer": {"en": "output (logits)", "zh": "输出层（logits）"},
-    "diagram_weight_shape": {"en": "weights {shape}", "zh": "权重 {shape}"},
-    "diagram_logits": {"en": "logits", "zh": "logits"},
-    "diagram_probabilities": {"en": "probabilities (softmax)", "zh": "概率（softmax）"},
-    "diagram_class": {"en": "class", "zh": "类别"},
-    "diagram_softmax_note": {"en": "exp, then divide by the sum: positive, adds up to 1",
-                             "zh": "先取 exp，再除以总和：全为正数，加起来等于 1"},
-    "diagram_lenet_title": {"en": "LeNet: the shape after each layer (one image)",
-                            "zh": "LeNet：每一层之后的形状（一张图片）"},
-    "diagram_feature_maps": {"en": "{channels} feature maps {size}×{size}",
-                             "zh": "{channels} 张特征图 {size}×{size}"},
-    "diagram_image": {"en": "image 1×32×32", "zh": "图片 1×32×32"},
-    "diagram_pool": {"en": "ReLU,\nmax pool 2×2", "zh": "ReLU，\n2×2 最大池化"},
-    "diagram_flatten": {"en": "flatten", "zh": "展平"},
-    "diagram_units": {"en": "{n} units", "zh": "{n} 个单元"},
-    "diagram_graph_title": {"en": "Computational graph: forward (black), backward (red)",
-                            "zh": "计算图：前向传播（黑色），反向传播（红色）"},
-    "diagram_loss": {"en": "loss", "zh": "损失"},
-    "diagram_loop_title": {"en": "The training loop: one turn per batch",
-                           "zh": "训练循环：每个批次转一圈"},
-    "diagram_loop_batch": {"en": "next batch\n(inputs, labels)", "zh": "取下一个批次\n（输入，标签）"},
-    "diagram_loop_zero": {"en": "1. optimizer.zero_grad()\nforget old gradients", "zh": "1. optimizer.zero_grad()\n清掉旧的梯度"},
-    "diagram_loop_forward": {"en": "2. outputs = model(inputs)\nforward pass", "zh": "2. outputs = model(inputs)\n前向传播"},
-    "diagram_loop_loss": {"en": "3. loss = criterion(...)\nloss", "zh": "3. loss = criterion(...)\n计算损失"},
-    "diagram_loop_backward": {"en": "4. loss.backward()\ngradients", "zh": "4. loss.backward()\n反向传播：求梯度"},
-    "diagram_loop_step": {"en": "5. optimizer.step()\nupdate the weights", "zh": "5. optimizer.step()\n更新权重"},
-    "diagram_descent_title": {"en": "Gradient descent with and without momentum",
-                              "zh": "有动量与无动量的梯度下降"},
-    "diagram_start": {"en": "start", "zh": "起点"},
-    "diagram_minimum": {"en": "minimum", "zh": "最小值"},
-    "diagram_epoch_title": {"en": "One epoch: {n} samples, shuffled, in batches of {b}",
-                            "zh": "一个轮次：{n} 个样本，打乱后每批 {b} 个"},
-    "diagram_samples": {"en": "data set", "zh": "数据集"},
-    "diagram_shuffled": {"en": "shuffled", "zh": "打乱后"},
-    "diagram_batch": {"en": "batch {i}", "zh": "第 {i} 批"},
-    "diagram_iteration": {"en": "{k} iterations = ⌈{n} / {b}⌉", "zh": "{k} 次迭代 = ⌈{n} / {b}⌉"},
-})
 
 
 def _box(ax, x, y, text, width=1.6, height=0.7, colour="#dbe9f6", **kwargs):
