@@ -39,16 +39,7 @@ def expect_answered(observed) -> None:
 def expect_tensor(actual, expected: torch.Tensor, what: str, *, atol: float = 1e-6,
                   rtol: float = 1e-5) -> None:
     """Fail with the first difference between ``actual`` and ``expected``: type, shape, dtype, device, values."""
-    # Exactly a Tensor: a subclass could override the comparisons below and pass anything.
-    if type(actual) is not torch.Tensor:
-        fail("not_tensor", what=what, kind=type_name(actual))
-    if actual.shape != expected.shape:
-        fail("wrong_shape", what=what, actual=tuple(actual.shape), expected=tuple(expected.shape))
-    if actual.dtype != expected.dtype:
-        fail("wrong_dtype", what=what, actual=actual.dtype, expected=expected.dtype)
-    if actual.device != expected.device:
-        fail("wrong_device", what=what, actual=actual.device, expected=expected.device)
-    actual, expected = actual.detach(), expected.detach()
+    actual, expected = expect_like(actual, expected, what), expected.detach()
     not_finite = ~torch.isfinite(actual) & torch.isfinite(expected)
     if not_finite.any():
         fail("not_finite", what=what, count=int(not_finite.sum()), where=where(not_finite))
@@ -104,6 +95,7 @@ def expect_float(value, message_id: str, **fields) -> None:
 
 def expect_like(actual, expected: torch.Tensor, what: str) -> torch.Tensor:
     """``actual`` is a tensor of ``expected``'s shape, dtype and device (its values are the judge's business)."""
+    # Exactly a Tensor: a subclass could override the comparisons and pass anything.
     if type(actual) is not torch.Tensor:
         fail("not_tensor", what=what, kind=type_name(actual))
     if actual.shape != expected.shape:
@@ -139,6 +131,13 @@ def forward_passes(calls) -> list[tuple[bool, bool]]:
 
 MEMORY_GROWS = 2
 """Batches held alive (besides the previous one) from which a loop's memory is said to grow with the batches."""
+
+
+def expect_no_growth(kept, n_batches: int, message_id: str) -> None:
+    """No more than the previous batch's tensors alive while a batch runs, nor after the loop (``Retention``)."""
+    count = batches_kept(kept)
+    if count >= MEMORY_GROWS:
+        fail(message_id, count=count, total=n_batches)
 
 
 def batches_kept(kept) -> int:

@@ -99,3 +99,23 @@ def expect_logits(actual, expected: dict, what: str, mistakes: dict[str, tuple[s
 def close(a: torch.Tensor, b: torch.Tensor, tolerance: dict) -> bool:
     a, b = a.detach(), b.detach()
     return a.shape == b.shape and a.dtype == b.dtype and bool(torch.allclose(a, b, **tolerance))
+
+
+DTYPES = {"float32": torch.float32, "float64": torch.float64}
+
+
+def logits_per_batch(inputs: dict, forward, variants: dict) -> dict:
+    """What a model reference sends: per batch of ``inputs``, the logits of each variant of ``forward``.
+
+    ``variants`` maps a key to ``forward``'s keyword arguments; ``"right"`` is the right model, the
+    others are known mistakes. The weights and batches are the case's; ``forward`` is the reference's
+    own (this module holds no model).
+    """
+    dtype = DTYPES[inputs["dtype"]]
+    w = {key: value.to(device=inputs["device"], dtype=dtype) for key, value in inputs["weights"].items()}
+    batches = []
+    for x in inputs["batches"]:
+        logits = {key: forward(w, x, **variant) for key, variant in variants.items()}
+        right = logits.pop("right")
+        batches.append({"right": right, "mistakes": logits})
+    return {"batches": batches}

@@ -10,15 +10,15 @@ check leaves the notebook's random state, defaults and autograd mode as they wer
 
 from __future__ import annotations
 
-import io
 import re
-from contextlib import redirect_stdout
 
 import pytest
 import torch
 
-from autograder.checking import check, hidden_tests, public_expected_is_current
+from autograder.checking import hidden_tests, public_expected_is_current
 from autograder.exercise import EXERCISES, exercise
+from autograder.testing import define, sample_source
+from autograder.testing import visible as printed_by_check
 from autograder.verdict import CheckFailed
 from course.lessons import Lesson
 from course.paths import LESSONS
@@ -45,17 +45,8 @@ def pins(name: str, sample: str) -> dict[str, str]:
     return dict(re.findall(r"^# (expect|visible): (\S+)", text, flags=re.M))
 
 
-def define(name: str, source: str) -> tuple:
-    """Run the notebook's imports and an answer cell as the notebook does; what it defines, in order."""
-    ex = exercise(name)
-    namespace: dict = {}
-    exec(compile(ex.context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return tuple(namespace[n] for n in ex.defines)
-
-
 def sample(name: str, stem: str) -> tuple:
-    return define(name, (EXERCISES / name / "samples" / f"{stem}.py").read_text(encoding="utf-8"))
+    return define(name, sample_source(name, stem))
 
 
 def solution(name: str, language: str) -> tuple:
@@ -65,11 +56,7 @@ def solution(name: str, language: str) -> tuple:
 
 
 def visible(name: str, defined: tuple) -> str:
-    """What the visible check printed (it raises CheckFailed when it fails)."""
-    out = io.StringIO()
-    with redirect_stdout(out):
-        check(name, *defined)
-    return out.getvalue()
+    return printed_by_check(name, *defined)
 
 
 @pytest.fixture(autouse=True)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import torch
 
 from autograder.exercise import Case
-from autograder.judging import MEMORY_GROWS, batches_kept, expect_all_like, expect_float, forward_passes
+from autograder.judging import expect_all_like, expect_float, expect_no_growth, forward_passes
 from autograder.verdict import fail
 
 MISTAKES = {"last_batch": "evaluate.last_batch", "unweighted": "evaluate.unweighted",
@@ -30,7 +30,7 @@ def judge(case: Case, observed: dict, expected: dict) -> None:
     after = expect_all_like(observed.get("buffers"), buffers, "evaluate.statistic")
     if any(not torch.equal(a, b) for a, b in zip(after, buffers)):
         fail("evaluate.changed_statistics")
-    expect_no_growth(observed.get("kept"), expected["batches"])
+    expect_no_growth(observed.get("kept"), expected["batches"], "evaluate.kept_outputs")
     expect_accuracy(observed.get("result"), expected)
 
 
@@ -46,12 +46,6 @@ def expect_calls(calls: list, n_batches: int) -> None:
         fail("evaluate.grad", count=with_grad, total=len(calls))
     if len(calls) != n_batches:
         fail("evaluate.batches", actual=len(calls), expected=n_batches)
-
-
-def expect_no_growth(kept, n_batches: int) -> None:
-    count = batches_kept(kept)
-    if count >= MEMORY_GROWS:
-        fail("evaluate.kept_outputs", count=count, total=n_batches)
 
 
 def expect_accuracy(result, expected: dict) -> None:

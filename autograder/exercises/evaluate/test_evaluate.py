@@ -9,34 +9,24 @@ from pathlib import Path
 
 import pytest
 
+from autograder import testing
 from autograder.checking import check, hidden_tests
-from autograder.exercise import exercise
 from autograder.exercises.evaluate.cases import PUBLIC_ACCURACY, public_spec
 from autograder.exercises.evaluate.reference import expected, outputs, right_per_batch
 from autograder.verdict import CheckFailed
-from helper.i18n import set_language
 
 SAMPLES = Path(__file__).parent / "samples"
 
 
 def define(source: str):
-    namespace: dict = {}
-    exec(compile(exercise("evaluate").context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["evaluate"]
+    (defined,) = testing.define('evaluate', source)
+    return defined
 
 
 def changed(old: str, new: str) -> str:
     source = (SAMPLES / "correct_count.py").read_text(encoding="utf-8")
     assert old in source
     return source.replace(old, new)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def test_the_public_case_has_the_counts_its_title_gives():

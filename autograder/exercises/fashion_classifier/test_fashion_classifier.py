@@ -36,13 +36,6 @@ from helper.i18n import message, set_language
 NAME = "fashion_classifier"
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 def define(source: str, namespace: dict | None = None) -> tuple:
     """Run the notebook's imports and an answer cell; what it defines, in order."""
     ex = exercise(NAME)

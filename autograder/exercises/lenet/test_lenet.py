@@ -2,46 +2,28 @@
 
 from __future__ import annotations
 
-import io
 import re
-from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
+from autograder import testing
 from autograder import wire
-from autograder.checking import check
 from autograder.exercise import exercise
 from autograder.probing import run_probe
 from autograder.verdict import CheckFailed
-from helper.i18n import set_language
-
-SAMPLES = Path(__file__).parent / "samples"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def define(source: str):
-    namespace: dict = {}
-    exec(compile(exercise("lenet").context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["LeNet"]
+    (defined,) = testing.define('lenet', source)
+    return defined
 
 
 def sample(stem: str) -> str:
-    return (SAMPLES / f"{stem}.py").read_text(encoding="utf-8")
+    return testing.sample_source('lenet', stem)
 
 
 def visible(LeNet) -> str:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        check("lenet", LeNet)
-    return out.getvalue()
+    return testing.visible('lenet', LeNet)
 
 
 def test_the_parameter_count_is_the_blitz_one():

@@ -5,29 +5,26 @@ lesson's answer that must be named, the judge's distrust of what it is sent, and
 from __future__ import annotations
 
 import copy
-import io
 import sys
-from contextlib import redirect_stdout
 from pathlib import Path
 
 import pytest
 import torch
 
+from autograder import testing
 from autograder import wire
-from autograder.checking import check, hidden_tests, probe_case, public_expected
+from autograder.checking import hidden_tests, probe_case, public_expected
 from autograder.exercise import exercise
 from autograder.verdict import CheckFailed
 from autograder.wire import Returned
-from helper.i18n import message, set_language
+from helper.i18n import message
 
 SAMPLES = Path(__file__).parent / "samples"
 
 
 def define(source: str):
-    namespace: dict = {}
-    exec(compile(exercise("momentum_step").context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["momentum_step"]
+    (defined,) = testing.define('momentum_step', source)
+    return defined
 
 
 def sample(stem: str):
@@ -41,17 +38,7 @@ def changed(old: str, new: str) -> str:
 
 
 def visible_failure(source: str) -> CheckFailed:
-    with pytest.raises(CheckFailed) as failure, redirect_stdout(io.StringIO()):
-        check("momentum_step", define(source))
-    return failure.value
-
-
-@pytest.fixture(autouse=True)
-def clean_state():
-    set_language("en")
-    yield
-    set_language("en")
-    torch.set_grad_enabled(True)
+    return testing.visible_failure('momentum_step', define(source))
 
 
 def test_lr_in_velocity_takes_the_same_steps_only_while_lr_is_constant():

@@ -2,46 +2,29 @@
 
 from __future__ import annotations
 
-import io
 import re
-from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 
+from autograder import testing
 from autograder import wire
-from autograder.checking import check, hidden_tests
+from autograder.checking import hidden_tests
 from autograder.exercise import exercise
 from autograder.probing import run_probe
 from autograder.verdict import CheckFailed
-from helper.i18n import set_language
-
-SAMPLES = Path(__file__).parent / "samples"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def define(source: str):
-    namespace: dict = {}
-    exec(compile(exercise("network").context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["Network"]
+    (defined,) = testing.define('network', source)
+    return defined
 
 
 def sample(stem: str) -> str:
-    return (SAMPLES / f"{stem}.py").read_text(encoding="utf-8")
+    return testing.sample_source('network', stem)
 
 
 def visible(Network) -> str:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        check("network", Network)
-    return out.getvalue()
+    return testing.visible('network', Network)
 
 
 def test_other_hidden_units_are_named_with_the_layer_and_field():

@@ -13,13 +13,6 @@ from autograder.verdict import CheckFailed
 from helper.i18n import set_language
 
 
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
-
-
 def failure(fn, *, hidden: bool = False) -> CheckFailed:
     with pytest.raises(CheckFailed) as raised:
         if hidden:

@@ -3,51 +3,33 @@
 from __future__ import annotations
 
 import copy
-import io
 import re
 import sys
-from contextlib import redirect_stdout
-from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
+from autograder import testing
 from autograder import wire
-from autograder.checking import check, hidden_tests
+from autograder.checking import hidden_tests
 from autograder.exercise import exercise
 from autograder.probing import run_probe
 from autograder.verdict import CheckFailed
 from autograder.wire import Returned
-from helper.i18n import set_language
-
-SAMPLES = Path(__file__).parent / "samples"
-
-
-@pytest.fixture(autouse=True)
-def english_and_autograd():
-    set_language("en")
-    yield
-    set_language("en")
-    torch.set_grad_enabled(True)
 
 
 def define(source: str):
-    namespace: dict = {}
-    exec(compile(exercise("sgd_update").context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["sgd_update"]
+    (defined,) = testing.define('sgd_update', source)
+    return defined
 
 
 def sample(stem: str) -> str:
-    return (SAMPLES / f"{stem}.py").read_text(encoding="utf-8")
+    return testing.sample_source('sgd_update', stem)
 
 
 def visible(sgd_update) -> str:
-    out = io.StringIO()
-    with redirect_stdout(out):
-        check("sgd_update", sgd_update)
-    return out.getvalue()
+    return testing.visible('sgd_update', sgd_update)
 
 
 def failure_of(sgd_update, run=visible) -> CheckFailed:

@@ -3,16 +3,13 @@ lesson's answer that must be named, the watched batches themselves, and the memo
 
 from __future__ import annotations
 
-import io
-from contextlib import redirect_stdout
 from pathlib import Path
 
-import pytest
 import torch
 from torch import nn
 
-from autograder.checking import check, hidden_tests
-from autograder.exercise import exercise
+from autograder import testing
+from autograder.checking import hidden_tests
 from autograder.spies import Retention, UnmovedBatch, watched_loader
 from autograder.verdict import CheckFailed
 from helper.i18n import set_language
@@ -21,10 +18,8 @@ SAMPLES = Path(__file__).parent / "samples"
 
 
 def define(source: str):
-    namespace: dict = {}
-    exec(compile(exercise("train_epoch").context, "<notebook imports>", "exec"), namespace)
-    exec(compile(source, "<answer cell>", "exec"), namespace)
-    return namespace["train_epoch"]
+    (defined,) = testing.define('train_epoch', source)
+    return defined
 
 
 def changed(old: str, new: str) -> str:
@@ -35,16 +30,7 @@ def changed(old: str, new: str) -> str:
 
 
 def visible_failure(source: str) -> CheckFailed:
-    with pytest.raises(CheckFailed) as failure, redirect_stdout(io.StringIO()):
-        check("train_epoch", define(source))
-    return failure.value
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
+    return testing.visible_failure('train_epoch', define(source))
 
 
 def test_labels_left_behind_are_caught():

@@ -11,14 +11,6 @@ from autograder.exercise import exercise
 from autograder.exercises.two_layer_backward.judge import relative_error
 from autograder.exercises.two_layer_backward.reference import autograd_gradients, numerical_gradients
 from autograder.verdict import CheckFailed
-from helper.i18n import set_language
-
-
-@pytest.fixture(autouse=True)
-def english():
-    set_language("en")
-    yield
-    set_language("en")
 
 
 def by_hand(X, y, W1, W2, sigmoid=torch.sigmoid):
