@@ -49,3 +49,16 @@ def test_quick_benchmark_prints_every_figure_as_json(data_root):
     assert 0.5 < figures["course_test_acc"] <= 1 and figures["grade_s_per_student"] > 0
     assert figures["peak_rss_mb"] >= max(figures["peak_rss_mb_lesson"], figures["peak_rss_mb_grading"]) > 100
     assert list(figures["notebook_s"]) == ["01_softmax_en/softmax.ipynb"]
+
+
+def test_each_benchmark_rewrites_its_own_section_of_benchmarks_md_and_keeps_the_others(tmp_path):
+    from course.benchmarks import write_section
+
+    path = tmp_path / "BENCHMARKS.md"
+    write_section("## Training, lessons and grading\n\nold figures\n", path)
+    write_section("## Hub on one server\n\nhub figures\n", path)
+    write_section("## Training, lessons and grading\n\nnew figures\n", path)
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith("# Benchmarks\n")
+    assert "new figures" in text and "old figures" not in text and "hub figures" in text
+    assert text.index("## Training") < text.index("## Hub")

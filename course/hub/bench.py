@@ -27,6 +27,7 @@ import urllib.parse
 import urllib.request
 from pathlib import Path
 
+from ..benchmarks import write_section
 from ..paths import REPO
 from . import accounts, exchange, service
 
@@ -95,7 +96,7 @@ def main(argv=None) -> int:
         subprocess.run(["rm", "-rf", "--one-file-system", str(state)], timeout=300)
     print(json.dumps(figures, indent=1, ensure_ascii=False))
     if args.write:
-        write_section(REPO / "BENCHMARKS.md", report(figures))
+        write_section(report(figures))
     return 1 if figures["failed"] else 0
 
 
@@ -192,18 +193,6 @@ def report(figures: dict) -> str:
         f"| Memory per idle user server, PSS MB (shared pages split), median | {figures['pss_mb_median']} |",
         "",
     ])
-
-
-def write_section(path: Path, section: str) -> None:
-    """Replace (or append) the hub's section of BENCHMARKS.md, up to the next ``## `` heading."""
-    text = path.read_text(encoding="utf-8") if path.is_file() else ""
-    start = text.find(SECTION)
-    if start == -1:
-        text = text.rstrip("\n") + "\n\n" + section
-    else:
-        end = text.find("\n## ", start + len(SECTION))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
-    path.write_text(text, encoding="utf-8")
 
 
 def _free_port() -> int:
