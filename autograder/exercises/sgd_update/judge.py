@@ -33,7 +33,7 @@ def judge(case: Case, observed: dict, expected: dict) -> None:
             if type(reported) is not list or len(reported) != len(want["params"]):
                 fail("sgd_update.count", expected=len(want["params"]),
                      actual=len(reported) if type(reported) is list else 0)
-            expect_parameters(reported, before, want)
+            expect_parameters(reported, before, want, step)
         except CheckFailed as failure:
             refail(failure, message("sgd_update.step", step=step, lr=f"{lr:.4g}"))
         before = reported
@@ -82,12 +82,20 @@ def explain_error(error: dict, frozen: bool) -> None:
     fail_crash({"crashed": {"id": error.get("id"), "fields": error.get("fields")}, "cause": shown})
 
 
-def expect_parameters(reported: list, before: list, want: dict) -> None:
-    """The parameters after one step: the reference's, with "unchanged", "uphill" and "touched frozen" named."""
+def expect_parameters(reported: list, before: list, want: dict, step: int = 1) -> None:
+    """The parameters after one step: the reference's, with "unchanged", "uphill" and "touched frozen" named.
+
+    After the first step the answer's parameters are a few bits away from the reference's, and so are
+    the gradients taken at them; with a large learning rate that difference grows with every step
+    (seen: 3e-15 relative in float64 and 7e-6 in float32 at the third step of a small conv net with
+    lr ≈ 0.9). Later steps are held to the gradients' tolerance; every real mistake is far off.
+    """
+    dtype = want["params"][0].dtype
+    close = tolerance(dtype) if step == 1 else drifted_tolerance(dtype)
     right, grads, uphill = want["params"], want["grads"], want["uphill"]
     for index, (p, e) in enumerate(zip(reported, right)):
         if not _like(p, e):  # say what it is, compare nothing else
-            expect_tensor(p, e, message("sgd_update.param", index=index), **tolerance(e.dtype))
+            expect_tensor(p, e, message("sgd_update.param", index=index), **close)
     moved = [i for i, g in enumerate(grads) if g is not None]
     if moved and all(torch.equal(reported[i].detach(), before[i].detach()) for i in moved):
         fail("sgd_update.unchanged")
@@ -98,13 +106,19 @@ def expect_parameters(reported: list, before: list, want: dict) -> None:
         if grad is None and not torch.equal(reported[index].detach(), right[index]):
             fail("sgd_update.touched_frozen", index=index)
     for index, (p, e) in enumerate(zip(reported, right)):
-        expect_tensor(p.detach(), e, message("sgd_update.param", index=index), **tolerance(e.dtype))
+        expect_tensor(p.detach(), e, message("sgd_update.param", index=index), **close)
 
 
 def tolerance(dtype: torch.dtype) -> dict[str, float]:
     """Bit-close: ``p - lr * g`` and SGD's fused ``p.add_(g, alpha=-lr)`` may differ in the last bit or two."""
     eps = torch.finfo(dtype).eps
     return {"rtol": 8 * eps, "atol": 8 * eps}
+
+
+def drifted_tolerance(dtype: torch.dtype) -> dict[str, float]:
+    """For parameters reached after earlier steps: the tolerance of gradients taken a few bits apart."""
+    eps = torch.finfo(dtype).eps
+    return {"rtol": eps ** 0.5, "atol": eps ** 0.5}
 
 
 def _close(actual: torch.Tensor, expected: torch.Tensor) -> bool:
