@@ -1,7 +1,7 @@
 """One Chinese term per concept: every zh text of the course follows lessons/glossary.md.
 
 The Chinese texts are the zh notebooks as built (text cells, comments, printed strings), the
-messages and class names of helper/i18n.py, and the plot and diagram labels of helper/*.py.
+messages of every Chinese catalogue, the class names of helper/i18n.py, and the plot and diagram labels of helper/*.py.
 The last tests prove the check can fail: a text with a known variant is caught.
 """
 
@@ -35,11 +35,11 @@ def zh_lesson_texts() -> dict[str, str]:
 
 
 def helper_texts() -> dict[str, str]:
-    """{file: its text} for helper/*.py: i18n messages, class names, plot and diagram labels.
-
-    helper/checks/ belongs to the exercises (their own review); see the report of issue 16.
-    """
-    return {path.name: path.read_text(encoding="utf-8") for path in sorted((REPO / "helper").glob("*.py"))}
+    """{file: its text} for helper/*.py (class names, plot labels) and every Chinese message catalogue
+    (helper's, course grade's, each exercise's): what a student reads besides the lessons."""
+    files = sorted((REPO / "helper").glob("*.py"))
+    files += sorted(p for p in REPO.glob("**/messages.zh.toml") if ".venv" not in p.parts)
+    return {str(path.relative_to(REPO)): path.read_text(encoding="utf-8") for path in files}
 
 
 def variants_in(texts: dict[str, str]) -> list[str]:
