@@ -49,3 +49,35 @@ def test_the_sandbox_holds_no_reference_judge_or_sample():
                                                 "messages.en.toml", "messages.zh.toml"}
     assert not [p for p in shipped if p.name in GRADER_ONLY or "samples" in p.parts]
     assert not [p for p in shipped if p.parts[:2] == ("helper", "checks")]
+
+
+def first_sample(name: str, prefix: str) -> str:
+    """The first right sample, or the first mistake that only running it shows (not its text)."""
+    from autograder.text_check import answer_problem
+
+    def shown_by_running(text: str) -> bool:
+        return answer_problem(text, exercise(name).forbidden_names) is None
+
+    return sorted(p.stem for p in (EXERCISES / name / "samples").glob(f"{prefix}*.py")
+                  if prefix == "correct_" or shown_by_running(p.read_text(encoding="utf-8")))[0]
+
+
+@pytest.mark.skipif(shutil.which("bwrap") is None, reason="course grade needs bubblewrap (make test installs it)")
+@pytest.mark.parametrize("name", PACKAGED)
+def test_course_grade_judges_the_samples_as_the_notebook_does(name, tmp_path):
+    """Graded in the sandbox, on every device (a simulated GPU here): a right sample gets full marks, and a
+    wrong one gets, in Chinese, exactly the sentence the hidden tests give it in the student's kernel."""
+    from autograder.checking import hidden_tests
+    from autograder.testing import define, sample_source
+    from autograder.verdict import CheckFailed
+    from helper.i18n import speaking
+
+    limits = Limits(timeout=300, memory_bytes=8 * 2**30, threads=1)
+    right = grade_answer(name, sample_source(name, first_sample(name, "correct_")), "en", tmp_path / "right",
+                         [REPO, configured_data_root()], limits)
+    assert right.status == "ok", right
+    wrong_source = sample_source(name, first_sample(name, "wrong_"))
+    wrong = grade_answer(name, wrong_source, "zh", tmp_path / "wrong", [REPO, configured_data_root()], limits)
+    with speaking("zh"), pytest.raises(CheckFailed) as in_kernel:
+        hidden_tests(name, *define(name, wrong_source))
+    assert (wrong.status, wrong.message) == ("failed", str(in_kernel.value)), wrong

@@ -63,7 +63,7 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
             "cell": ex.answer_cell, "defines": list(ex.defines), "threads": limits.threads,
         }), encoding="utf-8")
         with on_device("cuda"):
-            wire.save([(case.name, case.inputs) for _, case in cases], job_dir / "inputs")
+            wire.save([(case.name, device, case.inputs) for device, case in cases], job_dir / "inputs")
         cpu_limit = cpu_limit_of(ex, len(cases))
         outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.runner", str(sandbox.INSIDE)],
                               timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads,
