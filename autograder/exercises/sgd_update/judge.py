@@ -61,12 +61,13 @@ def expect_call(seen: dict, grads: list) -> None:
         fail("sgd_update.list_changed")
     reported = seen.get("grads") if type(seen.get("grads")) is list else []
     replaced = seen.get("grad_replaced") if type(seen.get("grad_replaced")) is list else []
+    changed = seen.get("grad_values_changed") if type(seen.get("grad_values_changed")) is list else []
     for index, grad in enumerate(grads):
         if grad is None:
             continue
         now = reported[index] if index < len(reported) else None
         how = ("none" if now is None else "replaced" if replaced[index:index + 1] != [False]
-               else "values" if not _close_grad(now, grad) else None)
+               else "values" if changed[index:index + 1] != [False] or not _near_grad(now, grad) else None)
         if how:
             fail("sgd_update.grad_changed", index=index, how=message(f"sgd_update.grad_how_{how}"))
 
@@ -125,12 +126,14 @@ def _close(actual: torch.Tensor, expected: torch.Tensor) -> bool:
     return bool(torch.allclose(actual.detach(), expected, **tolerance(expected.dtype)))
 
 
-def _close_grad(actual, expected: torch.Tensor) -> bool:
-    """Gradients at parameters a few bits away from the reference's (after earlier steps) agree this well."""
+def _near_grad(actual, expected: torch.Tensor) -> bool:
+    """A reported gradient near the reference's: the probe's own before/after comparison decides; this only
+    refuses a report whose gradients are far off (zeroed, say). After a few steps the answer's gradients
+    are taken at parameters a few bits away, on another thread count: only a loose tolerance holds."""
     if not _like(actual, expected):
         return False
-    eps = torch.finfo(expected.dtype).eps
-    return bool(torch.allclose(actual.detach(), expected, rtol=eps ** 0.5, atol=eps ** 0.5))
+    loose = torch.finfo(expected.dtype).eps ** 0.25
+    return bool(torch.allclose(actual.detach(), expected, rtol=loose, atol=loose * float(expected.abs().max())))
 
 
 def _like(actual, expected: torch.Tensor) -> bool:

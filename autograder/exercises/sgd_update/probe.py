@@ -101,10 +101,13 @@ def observe_call(sgd_update, parameters: list[torch.Tensor], lr: float, as_gener
     sees them; ``operators``: the ATen operators it ran; ``returned``: the type name of what it
     returned (None for None); ``grad_enabled``: autograd on afterwards (switched back on here either
     way); ``list_replaced``: elements of the given list replaced; ``grads``: each parameter's .grad
-    afterwards (a copy, or None); ``grad_replaced``: .grad is another tensor now.
+    afterwards (a copy, or None); ``grad_replaced``: .grad is another tensor now; ``grad_values_changed``:
+    its values are not what they were before the call (seen here, not against a reference: the
+    gradients of the grader's own run differ in the last bits on another thread count).
     """
     given = list(parameters)  # the list sgd_update receives (or iterates through)
     grads = [p.grad for p in parameters]
+    values_before = [g.detach().clone() if isinstance(g, torch.Tensor) else None for g in grads]
     error = result = None
     with watch_optimizers() as watch, operator_log() as log:
         try:
@@ -125,4 +128,7 @@ def observe_call(sgd_update, parameters: list[torch.Tensor], lr: float, as_gener
         "list_replaced": len(given) != len(parameters) or any(a is not b for a, b in zip(given, parameters)),
         "grads": [p.grad.detach().clone() if isinstance(p.grad, torch.Tensor) else None for p in parameters],
         "grad_replaced": [g is not None and p.grad is not None and p.grad is not g for p, g in zip(parameters, grads)],
+        "grad_values_changed": [before is not None and isinstance(p.grad, torch.Tensor) and
+                                (p.grad.shape != before.shape or not torch.equal(p.grad.detach(), before))
+                                for p, before in zip(parameters, values_before)],
     }
