@@ -146,7 +146,7 @@ def play(term: Term) -> None:
     term.outputs["release again"] = nbgrader(here, env, "generate_assignment", "01_softmax_en", "--force", ok=False)
 
     # A judge is fixed: the next run grades again exactly the notebooks it judges.
-    with open(here / "autograder" / "exercises" / "softmax.py", "a", encoding="utf-8") as judge:
+    with open(here / "autograder" / "exercises" / "softmax" / "judge.py", "a", encoding="utf-8") as judge:
         judge.write("\n# the judge was revised\n")
     term.outputs["judge fixed"] = course(here, env, "grade", "submitted/", "--timeout", "120")
 
