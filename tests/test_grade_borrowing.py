@@ -65,7 +65,7 @@ def first_sample(name: str, prefix: str) -> str:
 @pytest.mark.skipif(shutil.which("bwrap") is None, reason="course grade needs bubblewrap (make test installs it)")
 @pytest.mark.parametrize("name", PACKAGED)
 def test_course_grade_judges_the_samples_as_the_notebook_does(name, tmp_path):
-    """Graded in the sandbox, on every device (a simulated GPU here): a right sample gets full marks, and a
+    """Graded in the sandbox (on the devices the grading machine has): a right sample gets full marks, and a
     wrong one gets, in Chinese, exactly the sentence the hidden tests give it in the student's kernel."""
     from autograder.checking import hidden_tests
     from autograder.testing import define, sample_source
