@@ -17,6 +17,7 @@ Tensors that cross the wire keep their mark (``autograder.wire`` writes the logi
 
 from __future__ import annotations
 
+import threading
 from contextlib import contextmanager
 
 import torch
@@ -157,41 +158,95 @@ def _module_to(original):
     return to
 
 
+_thread = threading.local()
+_patches_lock = threading.Lock()
+_patched_by = 0
+_originals: dict = {}
+"""The class attributes replaced while any thread simulates, and how many threads do: the grader judges
+several students at once, and a thread that left the simulation must not undo it for another one."""
+
+
+def _simulating() -> bool:
+    return getattr(_thread, "depth", 0) > 0
+
+
 @contextmanager
 def simulated():
-    """Run the block as if this machine had a GPU called ``cuda`` (see the module's docstring)."""
-    base = torch._C.TensorBase
-    saved = {name: torch.Tensor.__dict__.get(name) for name in ("device", "is_cuda", "grad")}
-    saved_module = {name: nn.Module.__dict__[name] for name in ("to", "cuda", "cpu")}
-    parameter_new = nn.Parameter.__dict__["__new__"]
+    """Run the block as if this machine had a GPU called ``cuda`` (see the module's docstring).
 
-    def new_parameter(cls, data=None, requires_grad=True):
-        parameter = parameter_new.__get__(None, cls)(cls, data, requires_grad)
-        return mark(parameter, device_of(data)) if isinstance(data, torch.Tensor) else parameter
-
-    def grad_get(tensor):
-        grad = base.grad.__get__(tensor)
-        if grad is not None and grad not in _marks:
-            mark(grad, device_of(tensor))
-        return grad
-
-    torch.Tensor.device = property(device_of)
-    torch.Tensor.is_cuda = property(lambda t: device_of(t).type == "cuda")
-    torch.Tensor.grad = property(grad_get, lambda t, value: base.grad.__set__(t, value),
-                                 lambda t: base.grad.__delete__(t))
-    nn.Module.to = _module_to(saved_module["to"])
-    nn.Module.cuda = lambda module, device=None: module.to(_normal(f"cuda:{device}" if device is not None else "cuda"))
-    nn.Module.cpu = lambda module: module.to("cpu")
-    nn.Parameter.__new__ = new_parameter  # a parameter is where its data is
+    Only the calling thread simulates: ``Tensor.device``, ``is_cuda``, ``.grad`` and ``Module.to`` are
+    replaced for the whole process while any thread needs them, but answer with the real device in
+    threads that do not simulate, and the originals come back when the last thread leaves.
+    """
+    _enter()
+    _thread.depth = getattr(_thread, "depth", 0) + 1
     try:
         with _Simulation():
             yield
     finally:
-        for name, value in saved.items():
-            if value is None:
-                delattr(torch.Tensor, name)
-            else:
-                setattr(torch.Tensor, name, value)
-        for name, value in saved_module.items():
-            setattr(nn.Module, name, value)
-        nn.Parameter.__new__ = parameter_new
+        _thread.depth -= 1
+        _leave()
+
+
+def _enter() -> None:
+    global _patched_by
+    with _patches_lock:
+        if _patched_by == 0:
+            _install()
+        _patched_by += 1
+
+
+def _leave() -> None:
+    global _patched_by
+    with _patches_lock:
+        _patched_by -= 1
+        if _patched_by == 0:
+            _uninstall()
+
+
+def _install() -> None:
+    base = torch._C.TensorBase
+    _originals.update({("tensor", name): torch.Tensor.__dict__.get(name) for name in ("device", "is_cuda", "grad")})
+    _originals.update({("module", name): nn.Module.__dict__[name] for name in ("to", "cuda", "cpu")})
+    _originals["parameter_new"] = parameter_new = nn.Parameter.__dict__["__new__"]
+    module_to, module_cuda, module_cpu = (_originals[("module", name)] for name in ("to", "cuda", "cpu"))
+
+    def new_parameter(cls, data=None, requires_grad=True):
+        parameter = parameter_new.__get__(None, cls)(cls, data, requires_grad)
+        if _simulating() and isinstance(data, torch.Tensor):
+            mark(parameter, device_of(data))
+        return parameter
+
+    def device(tensor):
+        return device_of(tensor) if _simulating() else base.device.__get__(tensor)
+
+    def grad_get(tensor):
+        grad = base.grad.__get__(tensor)
+        if grad is not None and _simulating() and grad not in _marks:
+            mark(grad, device_of(tensor))
+        return grad
+
+    simulated_to = _module_to(module_to)
+    torch.Tensor.device = property(device)
+    torch.Tensor.is_cuda = property(lambda t: device(t).type == "cuda")
+    torch.Tensor.grad = property(grad_get, lambda t, value: base.grad.__set__(t, value),
+                                 lambda t: base.grad.__delete__(t))
+    nn.Module.to = lambda module, *args, **kwargs: (simulated_to if _simulating() else module_to)(module, *args, **kwargs)
+    nn.Module.cuda = lambda module, device=None: module.to(_normal(f"cuda:{device}" if device is not None else "cuda")) \
+        if _simulating() else module_cuda(module, device)
+    nn.Module.cpu = lambda module: module.to("cpu") if _simulating() else module_cpu(module)
+    nn.Parameter.__new__ = new_parameter  # a parameter is where its data is
+
+
+def _uninstall() -> None:
+    for key, value in list(_originals.items()):
+        if key == "parameter_new":
+            nn.Parameter.__new__ = value
+            continue
+        owner, name = key
+        target = torch.Tensor if owner == "tensor" else nn.Module
+        if value is None:
+            delattr(target, name)
+        else:
+            setattr(target, name, value)
+    _originals.clear()

@@ -53,10 +53,7 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         if source is None:
             return Verdict("error", message("grade_not_python"))
         cases = []
-        # The devices this machine has. The simulated GPU serves the visible check and the in-process hidden
-        # tests; in the sandbox a tensor of a float64 (5, 1000) case once lost its device mark, so course
-        # grade does not depend on it (see autograder/simulated_device.py).
-        for device in [d for d in available_devices(ex) if d == "cpu" or not simulated_device.needed()]:
+        for device in available_devices(ex):  # CUDA on a simulated GPU where this machine has none
             with on_device(device):  # on a simulated GPU, the inputs are marked as being on it
                 cases += [(device, case) for case in ex.cases(device)]
         job_dir.mkdir(parents=True, exist_ok=True)
