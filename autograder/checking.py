@@ -101,7 +101,7 @@ def judge_case(ex: Exercise, case: Case, observed, expected) -> list | None:
         return ex.part("judge").judge(case, observed, expected)
     except CheckFailed as failure:
         if case.hidden:
-            refail(failure, case.name)
+            refail(failure, case.described())
         raise
 
 

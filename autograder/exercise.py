@@ -45,13 +45,22 @@ SEED_FILE = Path(__file__).resolve().parent.parent / ".course-seed"
 class Case:
     """One input of an exercise: ``hidden`` ones are graded only; public ones are the visible check's too.
 
-    ``title`` (public cases) is the message id the visible check prints when the case passes.
+    ``name`` identifies the case (stored expected values, logs). ``title`` is a message id of the
+    exercise's catalogue, filled with ``fields``: a public case's is what the visible check prints when
+    it passes, a hidden case's names the case before a failure, in the student's language.
     """
 
     name: str
     inputs: dict
     hidden: bool = True
     title: str | None = None
+    fields: dict = field(default_factory=dict, compare=False)
+
+    def described(self) -> str:
+        """The case in the student's language (its name when it has no title)."""
+        from helper.i18n import message
+
+        return message(self.title, **self.fields) if self.title else self.name
 
 
 @dataclass(frozen=True)

@@ -51,3 +51,21 @@ def test_chinese_texts_are_chinese():
     for key, texts in MESSAGES.items():
         prose = re.sub(r"`[^`]*`|\{[^}]*\}|\([^)]*\)", "", texts["zh"])
         assert not english_phrase.search(prose), f"{key}: {texts['zh']}"
+
+
+@pytest.mark.parametrize("name", names())
+def test_a_hidden_case_is_named_in_the_students_language(name):
+    """A failure on a hidden case starts with the case's description: in Chinese for a Chinese notebook."""
+    from helper.i18n import speaking
+
+    ex = exercise(name)
+    hidden = [case for case in ex.cases("cpu", seed=1) if case.hidden]
+    for case in hidden:
+        assert case.title, f"{name}: hidden case {case.name!r} has no title to name it in the student's language"
+        with speaking("en"):
+            english = case.described()
+        with speaking("zh"):
+            chinese = case.described()
+        assert "{" not in english + chinese, (english, chinese)
+        assert english != chinese or not re.search(r"[A-Za-z]{3,}", re.sub(r"\w+\(.*?\)|torch\.\w+|cpu|cuda", "", english)), \
+            f"{name}: {case.title} reads the same in both languages: {english}"

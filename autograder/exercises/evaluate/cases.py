@@ -103,12 +103,20 @@ def _name(spec: dict) -> str:
             f"{spec['weights'][-1].shape[0]} with BatchNorm and Dropout, torch.{spec['dtype']}, {spec['device']}")
 
 
+def _described(spec: dict, kind: str) -> dict:
+    """The title and fields that name a hidden case in the student's language."""
+    n_hidden, n_in = spec["weights"][0].shape
+    return {"title": f"evaluate.case_{kind}", "fields": {
+        "n": len(spec["labels"]), "batch_size": spec["batch_size"], "n_in": n_in, "n_hidden": n_hidden,
+        "n_out": spec["weights"][-1].shape[0], "dtype": f"torch.{spec['dtype']}", "device": spec["device"]}}
+
+
 def cases(device: str, generator: torch.Generator | None):
     yield Case("example", public_spec(device), hidden=False, title="evaluate.example")
     if generator is None:
         return
     for dtype in ("float32", "float32", "float32", "float64"):
         spec = hidden_spec(generator, device, dtype, (2, 4))
-        yield Case(_name(spec), spec)
+        yield Case(_name(spec), spec, **_described(spec, "run"))
     spec = hidden_spec(generator, device, "float32", (30, 30))
-    yield Case(f"a long evaluation: {_name(spec)}", spec)
+    yield Case(f"a long evaluation: {_name(spec)}", spec, **_described(spec, "long"))

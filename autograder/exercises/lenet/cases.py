@@ -67,8 +67,10 @@ def cases(device: str, generator: torch.Generator | None):
     for dtype in ("float32", "float32", "float64"):
         drawn = weights(generator)
         batches = [torch.randn(n, 1, 32, 32, generator=generator) for n in BATCH_SIZES]
-        yield Case(f"LeNet with random weights, {dtype}, on {device}", inputs(drawn, batches, device, dtype))
+        yield Case(f"LeNet with random weights, {dtype}, on {device}", inputs(drawn, batches, device, dtype),
+                   title="lenet.case_random_weights", fields=dict(dtype=f"torch.{dtype}", device=device))
     # Real-looking input: padded MNIST-like images, values in [0, 1] with a zero border.
     digits = F.pad(torch.rand(3, 1, 28, 28, generator=generator), (2, 2, 2, 2))
     yield Case(f"LeNet on padded digits, on {device}",
-               inputs(weights(generator, default_scale=True), [digits], device))
+               inputs(weights(generator, default_scale=True), [digits], device),
+               title="lenet.case_padded_digits", fields=dict(device=device))

@@ -46,7 +46,9 @@ def cases(device: str, generator: torch.Generator | None):
             seed = int(torch.randint(0, 2**31, (), generator=generator))
             yield Case(f"make_loader(X, y, batch_size={batch_size}, shuffle={shuffle}) with {n} samples of shape "
                        f"{shape}, {dtype}, {targets}, {device}",
-                       _spec(X, y, batch_size, shuffle, seed=seed, device=device))
+                       _spec(X, y, batch_size, shuffle, seed=seed, device=device),
+                       title=f"make_loader.case_{targets}", fields=dict(batch_size=batch_size, shuffle=shuffle, n=n,
+                                                                        shape=shape, dtype=dtype, device=device))
 
 
 def _spec(X, y, batch_size: int, shuffle: bool, seed: int, device: str) -> dict:

@@ -63,4 +63,6 @@ def cases(device: str, generator: torch.Generator | None):
         name = (f"{len(shapes)} tensors of shapes {shapes}, momentum = {momentum}, "
                 f"{'changing' if scheduled else 'constant'} lr, "
                 f"{'zero' if from_zero else 'random'} initial velocities, {dtype}, {device}")
-        yield Case(name, {"momentum": momentum, "params": params, "velocities": velocities, "lrs": lrs, "grads": grads})
+        yield Case(name, {"momentum": momentum, "params": params, "velocities": velocities, "lrs": lrs, "grads": grads},
+                   title=f"momentum_step.case_{'changing' if scheduled else 'constant'}_{'zero' if from_zero else 'random'}",
+                   fields=dict(n=len(shapes), shapes=shapes, momentum=momentum, dtype=dtype, device=device))

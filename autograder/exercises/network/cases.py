@@ -56,4 +56,5 @@ def cases(device: str, generator: torch.Generator | None):
             batches += [images, images.flatten(start_dim=1), torch.randn(n, 784, generator=generator, dtype=DTYPES[dtype])]
             same_as += [-1, len(batches) - 3, -1]
         yield Case(f"Network with random weights, {dtype}, on {device}",
-                   inputs(drawn, batches, device, dtype, same_as))
+                   inputs(drawn, batches, device, dtype, same_as),
+                   title="network.case_random_weights", fields=dict(dtype=f"torch.{dtype}", device=device))

@@ -43,17 +43,18 @@ def cases(device: str, generator: torch.Generator | None):
         return
     # Named by kind only: the message itself shows the call.
     for numbers in EDGE_CASES:
-        yield Case("an edge case", _inputs(*numbers))
+        yield Case("an edge case", _inputs(*numbers), title="num_iterations.case_edge")
     for _ in range(150):
-        yield Case("a random count", _inputs(*_random_count(generator)))
+        yield Case("a random count", _inputs(*_random_count(generator)), title="num_iterations.case_random")
     for numbers in BEYOND_FLOATS:
-        yield Case("a data set beyond 2**53 samples", _inputs(*numbers))
+        yield Case("a data set beyond 2**53 samples", _inputs(*numbers), title="num_iterations.case_beyond_floats")
     for _ in range(20):
         # Random ones beyond 2**53: one sample past b·k, where b = 2**j and k = m·2**e are floats exactly
         # and the float spacing at b·k is 4 or more, so float(n) is b·k and n / b is k, one step short.
         batch_size = 2 ** _draw(generator, 1, 20)
         k = _draw(generator, 2**52, 2**53 - 1) << _draw(generator, 1, 9)
-        yield Case("a data set beyond 2**53 samples", _inputs(batch_size * k + 1, batch_size, _draw(generator, 1, 100)))
+        yield Case("a data set beyond 2**53 samples", _inputs(batch_size * k + 1, batch_size, _draw(generator, 1, 100)),
+                   title="num_iterations.case_beyond_floats")
 
 
 def _random_count(generator: torch.Generator) -> tuple[int, int, int]:

@@ -53,4 +53,5 @@ def cases(device: str, generator: torch.Generator | None):
             lrs = [float(torch.empty(1).uniform_(0.001, 1.0, generator=generator)) for _ in range(STEPS)]
             yield Case(f"{name}, {dtype}, {device}", {
                 "model": {"kind": kind, "sizes": model_sizes, "state": state}, "grads": None, "x": x,
-                "lrs": lrs, "as_generator": [step % 2 == 0 for step in range(STEPS)]})
+                "lrs": lrs, "as_generator": [step % 2 == 0 for step in range(STEPS)]},
+                title=f"sgd_update.case_{kind}", fields=dict(sizes=tuple(sizes), dtype=dtype, device=device))

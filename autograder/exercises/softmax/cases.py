@@ -31,15 +31,17 @@ def cases(device: str, generator: torch.Generator | None):
         for shape in SHAPES:
             for scale in SCALES:
                 x = torch.randn(shape, generator=generator, dtype=dtype) * scale
-                yield Case(f"softmax(x) for randn{shape}*{scale:g}, {dtype}, {device}", {"x": x.to(device)})
+                yield Case(f"softmax(x) for randn{shape}*{scale:g}, {dtype}, {device}", {"x": x.to(device)},
+                           title="softmax.case_random", fields=dict(shape=shape, scale=f"{scale:g}", dtype=dtype, device=device))
         saturated = torch.randn(4, 8, generator=generator, dtype=dtype) * 100 + \
             torch.tensor([[0.0], [1e4], [-1e4], [500.0]], dtype=dtype)
-        for name, x in [
-            ("saturated logits, |x| up to 10⁴", saturated),
-            ("huge positive logits", torch.tensor([[1000.0, 1001.0, 999.0], [5000.0, 5000.0, 4990.0]], dtype=dtype)),
-            ("huge negative logits", torch.tensor([[-1000.0, -1001.0, -999.0], [-1e4, -1e4 + 1, -1e4 + 2]], dtype=dtype)),
-            ("mixed extremes", torch.tensor([[-1000.0, 0.0, 1000.0], [88.0, 89.0, 90.0]], dtype=dtype)),
-            ("equal logits", torch.full((4, 6), 3.5, dtype=dtype)),
-            ("rows far apart", torch.arange(12, dtype=dtype).reshape(3, 4) * 100),
+        for kind, x in [
+            ("saturated", saturated),
+            ("huge_positive", torch.tensor([[1000.0, 1001.0, 999.0], [5000.0, 5000.0, 4990.0]], dtype=dtype)),
+            ("huge_negative", torch.tensor([[-1000.0, -1001.0, -999.0], [-1e4, -1e4 + 1, -1e4 + 2]], dtype=dtype)),
+            ("mixed_extremes", torch.tensor([[-1000.0, 0.0, 1000.0], [88.0, 89.0, 90.0]], dtype=dtype)),
+            ("equal", torch.full((4, 6), 3.5, dtype=dtype)),
+            ("rows_far_apart", torch.arange(12, dtype=dtype).reshape(3, 4) * 100),
         ]:
-            yield Case(f"softmax(x) for {name}, {dtype}, {device}", {"x": x.to(device)})
+            yield Case(f"softmax(x) for {kind} logits, {dtype}, {device}", {"x": x.to(device)},
+                       title=f"softmax.case_{kind}", fields=dict(dtype=dtype, device=device))

@@ -44,6 +44,15 @@ def _name(s: dict) -> str:
             f"BatchNorm, {s['optimizer']}, torch.{s['dtype']}, label_smoothing={s['label_smoothing']}, {s['device']}")
 
 
+def _described(s: dict, kind: str) -> dict:
+    """The title and fields that name a hidden case in the student's language."""
+    n_hidden, n_in = s["weights"][0].shape
+    return {"title": f"train_epoch.case_{kind}", "fields": {
+        "n": len(s["labels"]), "batch_size": s["batch_size"], "n_in": n_in, "n_hidden": n_hidden,
+        "n_out": s["weights"][-1].shape[0], "optimizer": s["optimizer"], "dtype": f"torch.{s['dtype']}",
+        "smoothing": s["label_smoothing"], "device": s["device"]}}
+
+
 def cases(device: str, generator: torch.Generator | None):
     example = dict(dtype="float32", batch_size=4, n_batches=3, last=2, sizes=(5, 8, 3))
     yield Case("example", spec(torch.Generator().manual_seed(6), device, optimizer="SGD(lr=0.5)", smoothing=0.0,
@@ -60,7 +69,7 @@ def cases(device: str, generator: torch.Generator | None):
         s = spec(generator, device, dtype=dtype, optimizer=optimizer, smoothing=smoothing, batch_size=batch_size,
                  n_batches=_randint(2, 4, generator), last=_randint(2, batch_size - 1, generator),
                  sizes=(_randint(3, 9, generator), _randint(4, 12, generator), _randint(2, 6, generator)))
-        yield Case(_name(s), s)
+        yield Case(_name(s), s, **_described(s, "run"))
     s = spec(generator, device, dtype="float32", optimizer="SGD(lr=0.1)", smoothing=0.0, batch_size=4,
              n_batches=24, last=3, sizes=(_randint(3, 9, generator), _randint(4, 12, generator), _randint(2, 6, generator)))
-    yield Case(f"a long epoch: {_name(s)}", s)
+    yield Case(f"a long epoch: {_name(s)}", s, **_described(s, "long"))

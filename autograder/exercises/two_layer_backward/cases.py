@@ -38,26 +38,31 @@ def cases(device: str, generator: torch.Generator | None):
     if generator is None:
         return
     for n, d, h in SIZES:
-        yield _case(f"N={n}, D={d}, H={h}", problem(n, d, h, generator), device)
+        yield _case(f"N={n}, D={d}, H={h}", problem(n, d, h, generator), device, kind="random", n=n, d=d, h=h)
     X, _, W1, W2 = problem(6, 3, 5, generator)
-    yield _case("every label 1", [X, torch.ones(6, 1, dtype=X.dtype), W1, W2], device)
-    yield _case("every label 0", [X, torch.zeros(6, 1, dtype=X.dtype), W1, W2], device)
-    yield _case("N=8, D=3, H=5", problem(8, 3, 5, generator, torch.float32), device)
+    yield _case("every label 1", [X, torch.ones(6, 1, dtype=X.dtype), W1, W2], device, kind="labels_1")
+    yield _case("every label 0", [X, torch.zeros(6, 1, dtype=X.dtype), W1, W2], device, kind="labels_0")
+    yield _case("N=8, D=3, H=5", problem(8, 3, 5, generator, torch.float32), device, kind="random", n=8, d=3, h=5)
     for dtype, scale in ((torch.float64, 1000.0), (torch.float32, 60.0)):
         # The output sigmoid saturates (z2 in the hundreds): ŷ is exactly 1, and every label says 0 or 1.
         X, y, W1, W2 = problem(8, 3, 5, generator, dtype)
         W2 = W2.abs() * 100
-        yield _case("a saturated output sigmoid, confidently wrong", [X, torch.zeros_like(y), W1, W2], device)
-        yield _case("a saturated output sigmoid, mixed labels", [X, y, W1, W2], device)
+        yield _case("a saturated output sigmoid, confidently wrong", [X, torch.zeros_like(y), W1, W2], device,
+                    kind="saturated_wrong")
+        yield _case("a saturated output sigmoid, mixed labels", [X, y, W1, W2], device, kind="saturated_mixed")
         # The hidden sigmoids saturate: |z1| up to about `scale` (beyond exp()'s range in float64 at 1000).
         X, y, W1, W2 = problem(10, 4, 6, generator, dtype)
-        yield _case(f"saturated hidden sigmoids, |z1| up to about {scale:g}", [X * scale / 3, y, W1, W2], device)
+        yield _case(f"saturated hidden sigmoids, |z1| up to about {scale:g}", [X * scale / 3, y, W1, W2], device,
+                    kind="saturated_hidden", scale=f"{scale:g}")
         X, y, W1, W2 = problem(10, 4, 6, generator, dtype)
-        yield _case("every sigmoid saturated", [X * scale / 3, y, W1, W2 * 20], device)
+        yield _case("every sigmoid saturated", [X * scale / 3, y, W1, W2 * 20], device, kind="saturated_all")
 
 
-def _case(name: str, tensors: list[torch.Tensor], device: str, hidden: bool = True) -> Case:
+def _case(name: str, tensors: list[torch.Tensor], device: str, hidden: bool = True, kind: str = "",
+          **fields) -> Case:
+    """A case; a hidden one is named in the student's language by the message ``case_<kind>``."""
     inputs = {key: t.to(device) for key, t in zip(KEYS, tensors)}
     if not hidden:
         return Case(name, inputs, hidden=False, title=f"two_layer_backward.{name}")
-    return Case(f"{name}, {tensors[0].dtype}, {device}", inputs)
+    return Case(f"{name}, {tensors[0].dtype}, {device}", inputs, title=f"two_layer_backward.case_{kind}",
+                fields=dict(fields, dtype=tensors[0].dtype, device=device))
