@@ -123,9 +123,20 @@ def public_expected(ex: Exercise) -> dict:
         raise CheckFailed(message("public_data_missing", name=ex.name), "public_data_missing") from None
 
 
+def public_values(ex: Exercise) -> dict:
+    """The reference's values for ``ex``'s public cases by name: the CPU's, and any the GPU has besides."""
+    values = {case.name: ex.expected(case) for case in ex.public_cases()}
+    if "cuda" in ex.devices:
+        with on_device("cuda"):
+            for case in ex.public_cases(device="cuda"):
+                if case.name not in values:
+                    values[case.name] = simulated_device.move(ex.expected(case), "cpu")
+    return values
+
+
 def write_public_expected(ex: Exercise) -> bool:
     """Store the reference's values for ``ex``'s public cases (``course build``); whether anything changed."""
-    values = {case.name: ex.expected(case) for case in ex.public_cases()}
+    values = public_values(ex)
     try:
         if _same(wire.load(ex.folder / PUBLIC), values):
             return False
@@ -138,7 +149,7 @@ def write_public_expected(ex: Exercise) -> bool:
 def public_expected_is_current(ex: Exercise) -> bool:
     """Whether ``public.*`` holds exactly what the reference gives now (``course check``)."""
     try:
-        return _same(wire.load(ex.folder / PUBLIC), {case.name: ex.expected(case) for case in ex.public_cases()})
+        return _same(wire.load(ex.folder / PUBLIC), public_values(ex))
     except wire.WireError:
         return False
 

@@ -55,6 +55,8 @@ class Case:
     hidden: bool = True
     title: str | None = None
     fields: dict = field(default_factory=dict, compare=False)
+    cpu_seconds: float | None = None
+    """CPU seconds this case may use in ``course grade``, where not the exercise's ``cpu_seconds_per_case``."""
 
     def described(self) -> str:
         """The case in the student's language (its name when it has no title)."""

@@ -64,7 +64,7 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         }), encoding="utf-8")
         with on_device("cuda"):
             wire.save([(case.name, device, case.inputs) for device, case in cases], job_dir / "inputs")
-        cpu_limit = cpu_limit_of(ex, len(cases))
+        cpu_limit = cpu_limit_of(ex, [case for _, case in cases])
         outcome = sandbox.run(job_dir, hidden, ["python", "-P", "-B", "-m", "autograder.runner", str(sandbox.INSIDE)],
                               timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads,
                               cpu_limit=cpu_limit)
@@ -83,13 +83,15 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         return Verdict(*_judge(ex, cases, outputs), outcome.seconds)
 
 
-def cpu_limit_of(ex, n_cases: int) -> float | None:
-    """The CPU seconds a run of ``n_cases`` may use, for an exercise with a time budget (per case).
+def cpu_limit_of(ex, cases: list) -> float | None:
+    """The CPU seconds a run of ``cases`` may use, for an exercise with a time budget (per case, or the case's own).
 
     The kernel counts this time, so it holds whatever the answer does to the clocks inside its process.
     """
     per_case = ex.cpu_seconds_per_case
-    return None if per_case is None else per_case * n_cases
+    if per_case is None:
+        return None
+    return sum(per_case if case.cpu_seconds is None else case.cpu_seconds for case in cases)
 
 
 def _over_cpu_limit(outcome: sandbox.Outcome, cpu_limit: float) -> Verdict | None:

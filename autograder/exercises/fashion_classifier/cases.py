@@ -1,7 +1,9 @@
 """The input of ``build_model()`` and ``fit(...)``: the graded run itself, on FashionMNIST, public.
 
-There is one case per device, and it is public: the whole training set, the test images (not their
-labels, which only the judge holds) and the rules of the run (``exercise.toml``'s ``[rules]``). The
+On the CPU there is one case, and it is public: the whole training set, the test images (not their
+labels, which only the judge holds) and the rules of the run (``exercise.toml``'s ``[rules]``). On the
+GPU (simulated where there is none), a short public run on a few hundred images shows a batch, a label
+or a model left on the wrong device; its accuracy is not judged, and it runs first, since it is cheap. The
 visible check runs exactly what the grader runs, so the two agree: a short run on part of the data
 cannot tell the graded accuracy (measured for the lesson's models, two epochs on 20,000 images
 came out 1.5 to 12 points below two epochs on all 60,000, depending on the model), and the data are
@@ -48,9 +50,22 @@ def _as_bytes(images: torch.Tensor) -> torch.Tensor:
     return images.mul(255).round_().to(torch.uint8)
 
 
+GPU_RUN = {"train": 512, "test": 256, "epochs": 1, "cpu_s": 10}
+"""The run on the (simulated) GPU: long enough to show a tensor left on the wrong device, and no longer;
+``cpu_s`` is its CPU budget in ``course grade``, besides the graded run's."""
+
+
 def cases(device: str, generator: torch.Generator | None):
     r = rules()
     train_images, train_labels, test_images, _test_labels, mean, std = fashion_mnist()
+    if device != "cpu":
+        yield Case("on_gpu", {
+            "device": device, "train_images": train_images[:GPU_RUN["train"]],
+            "train_labels": train_labels[:GPU_RUN["train"]], "test_images": test_images[:GPU_RUN["test"]],
+            "mean": mean, "std": std, "seed": r["seed"], "epochs": GPU_RUN["epochs"], "batch_size": r["batch_size"],
+            "limit_s": r["limit_s"], "project_over_s": None}, hidden=False, title="fashion_classifier.on_gpu_ok",
+            cpu_seconds=GPU_RUN["cpu_s"])
+        return
     yield Case("graded_run", {
         "device": device, "train_images": train_images, "train_labels": train_labels, "test_images": test_images,
         "mean": mean, "std": std, "seed": r["seed"], "epochs": r["epochs"], "batch_size": r["batch_size"],

@@ -36,6 +36,8 @@ def judge(case: Case, observed: dict, expected: dict) -> list[Note]:
     labels = expected["labels"].long()
     expect_fresh_module(observed)
     expect_logits(observed.get("logits"))
+    if case.name == "on_gpu":
+        return judge_on_gpu(case, observed, labels)
 
     untrained = accuracy(predictions(observed.get("untrained"), labels, "untrained"), labels)
     if untrained > r["chance_max"]:
@@ -75,6 +77,16 @@ def judge(case: Case, observed: dict, expected: dict) -> list[Note]:
                                                                  margin=f"{100 * r['margin']:.1f}"),
                           unverified=True))
     return notes
+
+
+def judge_on_gpu(case: Case, observed: dict, labels: torch.Tensor) -> list[Note]:
+    """The short run on the GPU: it trains there and predicts there; a device mix has already failed in the probe."""
+    if observed.get("fit_failure") is not None:
+        expect_answered({FAILED: observed["fit_failure"]})
+        raise CheckFailed(one_line(observed["fit_failure"]))
+    expect_trained(observed, case.inputs["epochs"])
+    predictions(observed.get("predictions"), labels, "trained")
+    return []
 
 
 def expect_fresh_module(observed: dict) -> None:
