@@ -1,7 +1,10 @@
 """One list of requirements: every package pinned, environment.yml in step, the venv matching."""
 
+import ast
 import re
-from importlib.metadata import version
+import sys
+import tomllib
+from importlib.metadata import packages_distributions, version
 
 from course.paths import REPO
 
@@ -45,3 +48,47 @@ def test_installed_versions_match_the_pins():
     mismatched = {name: (pinned, version(name)) for name, pinned in pins(requirement_lines()).items()
                   if version(name).split("+")[0] != pinned}
     assert mismatched == {}, "the venv is out of date: run `make setup` (pinned, installed)"
+
+
+LOCAL = {"helper", "course", "autograder", "conftest", *(p.stem for p in (REPO / "tests").glob("*.py"))}
+"""Modules of this repository (the tests import each other's helpers)."""
+
+
+def _imported_distributions(files) -> dict[str, str]:
+    """{distribution: a file importing it} for the third-party modules ``files`` import."""
+    owners, found = packages_distributions(), {}
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else \
+                [node.module] if isinstance(node, ast.ImportFrom) and node.level == 0 and node.module else []
+            for name in names:
+                top = name.split(".")[0]
+                if top in sys.stdlib_module_names or top in LOCAL:
+                    continue
+                for distribution in owners.get(top, [top]):
+                    found.setdefault(_normal(distribution), str(path.relative_to(REPO)))
+    return found
+
+
+def _normal(name: str) -> str:
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _course_code(tests: bool):
+    """The course's Python files (student answers in samples/ and the hostile corpus aside): its code, or its tests."""
+    files = [p for folder in ("helper", "course", "autograder") for p in (REPO / folder).rglob("*.py")
+             if not {"samples", "answers", ".venv"} & set(p.parts)]
+    is_test = lambda p: p.name.startswith("test_") or p.name in ("conftest.py", "testing.py")  # noqa: E731
+    return [p for p in files if is_test(p) == tests] + (sorted((REPO / "tests").glob("*.py")) if tests else [])
+
+
+def test_pyproject_lists_every_package_the_code_imports_and_requirements_pin_them():
+    project = tomllib.loads((REPO / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    declared = {_normal(d) for d in project["dependencies"]}
+    declared_for_tests = declared | {_normal(d) for d in project["optional-dependencies"]["test"]}
+    missing = {d: f for d, f in _imported_distributions(_course_code(tests=False)).items() if d not in declared}
+    assert not missing, f"add to [project] dependencies in pyproject.toml (imported by): {missing}"
+    missing = {d: f for d, f in _imported_distributions(_course_code(tests=True)).items() if d not in declared_for_tests}
+    assert not missing, f"add to [project.optional-dependencies] test (imported by): {missing}"
+    unpinned = declared_for_tests - {_normal(n) for n in pins(requirement_lines())}
+    assert not unpinned, f"pin these in requirements.txt too: {sorted(unpinned)}"
