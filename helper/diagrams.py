@@ -1,6 +1,6 @@
 """Explanatory figures drawn with code, in the notebook's language: a neuron, an MLP with its
-shapes, softmax, LeNet's feature maps, a computational graph, the training loop, descent paths
-and an epoch cut into mini-batches.
+shapes, softmax, LeNet's feature maps, a computational graph, the training loop, descent paths,
+an epoch cut into mini-batches, and learning curves with the overfitting gap marked.
 
 Every text comes from :mod:`helper.i18n` (keys ``diagram_*``), so the English and the Chinese
 figure are one drawing; :func:`helper.fonts.enable_cjk` lets matplotlib draw the Chinese glyphs.
@@ -265,4 +265,37 @@ def epoch_batches(n_samples: int = 10, batch_size: int = 4, seed: int = 0) -> Fi
                 ha="center", va="top", fontsize=8)
     ax.text(n_samples / 2, -2.0, message("diagram_iteration", k=n_batches, n=n_samples, b=batch_size),
             ha="center", fontsize=8)
+    return fig
+
+
+def overfitting_gap(history: dict, best_epoch: int | None = None) -> Figure:
+    """Training and validation loss per epoch, the epoch of the lowest validation loss marked, the gap after it shaded.
+
+    ``history`` holds ``"train_loss"`` and ``"val_loss"`` (one number per epoch, epochs 1..n);
+    ``best_epoch`` (1-based) defaults to the epoch of the lowest validation loss: where early
+    stopping keeps the weights, and after which the gap between the curves is overfitting.
+    """
+    fonts.enable_cjk()
+    train = np.asarray([float(v) for v in history["train_loss"]])
+    val = np.asarray([float(v) for v in history["val_loss"]])
+    if len(train) != len(val) or len(val) == 0:
+        raise ValueError("train_loss and val_loss need one value per epoch, as many of each")
+    epochs = np.arange(1, len(val) + 1)
+    best = int(np.argmin(val)) + 1 if best_epoch is None else int(best_epoch)
+    fig, ax = plt.subplots(figsize=(8, 3.8))
+    ax.plot(epochs, train, "o-", markersize=3, color="C0", label=message("train"))
+    ax.plot(epochs, val, "o-", markersize=3, color="C2", label=message("val"))
+    after = epochs >= best
+    ax.fill_between(epochs[after], train[after], val[after], color="C3", alpha=0.15, label=message("diagram_gap"))
+    ax.axvline(best, color="0.3", linestyle="--", lw=1)
+    ax.plot(best, val[best - 1], "*", color="C3", markersize=12)
+    top = max(float(val.max()), float(train.max()))
+    ax.annotate(message("diagram_best_epoch", epoch=best), (best, val[best - 1]), xytext=(best + 0.5, top * 0.92),
+                fontsize=8, va="top", arrowprops={"arrowstyle": "->", "color": "0.3"})
+    ax.set_xlabel(message("epoch"))
+    ax.set_ylabel(message("loss"))
+    ax.set_title(message("diagram_gap_title"))
+    ax.grid(alpha=0.3)
+    ax.legend(loc="center right", fontsize=8)
+    fig.tight_layout()
     return fig

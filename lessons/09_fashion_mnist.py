@@ -771,10 +771,10 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 # 3. Shirts are the hardest class for both models. What would you try first to do better: a bigger
 #    model, more epochs, or something about the data?
 #
-# **Where to go from here.** This was the last lesson: you can now take a data set from raw
-# images to a trained, evaluated classifier. Natural next steps are data augmentation (random
-# shifts and flips of the training images), deeper convolutional networks such as ResNets, training
-# on a GPU, and saving a trained model with `torch.save(model.state_dict(), path)`.
+# **Next:** you can now take a data set from raw images to a trained, evaluated classifier. Lesson 10
+# looks closer at the validation set: why a model can get worse on new images while it gets better on
+# its training images (overfitting), what to do about it, and how to save a checkpoint from which an
+# interrupted training run resumes exactly.
 
 # %% [markdown] lang="zh"
 # ## 思考题
@@ -785,9 +785,9 @@ helper.plot_confusion_matrix(targets, cnn_predictions, classes="fashion");
 #    它是偏高还是偏低？
 # 3. 对两个模型来说，衬衫都是最难的类别。想做得更好，你会先试什么：更大的模型、更多的轮次，还是在数据上下功夫？
 #
-# **接下来。** 这是本课程的最后一课：现在你已经能把一个数据集从原始图片一路做成训练好、评估过的分类器了。
-# 接下来可以学习数据增强（对训练图片做随机平移、翻转等）、ResNet 这样更深的卷积网络、在 GPU 上训练，
-# 以及用 `torch.save(model.state_dict(), path)` 保存训练好的模型。
+# **下一课：** 现在你已经能把一个数据集从原始图片一路做成训练好、评估过的分类器了。第 10 课进一步研究验证集：
+# 为什么模型在训练图片上越来越好，在新图片上却可能越来越差（过拟合），该怎么办，以及怎样保存检查点，
+# 让被中断的训练原样继续。
 
 # %% [markdown] lang="en"
 # ## Written answer (graded by your instructor, 2 points)

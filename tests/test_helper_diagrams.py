@@ -34,6 +34,9 @@ FIGURES = {
                                                      lambda x, y: x ** 2 / 20 + y ** 2, (-9.0, 1.5)),
                       ["diagram_descent_title", "diagram_start", "diagram_minimum"]),
     "epoch_batches": (lambda: diagrams.epoch_batches(10, 4), ["diagram_samples", "diagram_shuffled"]),
+    "overfitting_gap": (lambda: diagrams.overfitting_gap({"train_loss": [1.0, 0.6, 0.3, 0.1, 0.05],
+                                                          "val_loss": [1.1, 0.8, 0.7, 0.8, 0.9]}),
+                        ["diagram_gap_title", "diagram_gap"]),
 }
 
 

@@ -27,6 +27,7 @@ FIGURES = {
     "07_momentum": ["helper.diagrams.descent_paths("],
     "08_minibatches": ["helper.diagrams.epoch_batches("],
     "09_fashion_mnist": ["helper.plot_confusion_matrix(", "helper.show_batch("],
+    "10_validation_checkpoints": ["helper.diagrams.overfitting_gap(", "helper.plot_history("],
 }
 SECTION_TITLES = {
     "en": {"summary": "## Summary", "questions": "## Questions to think about",
@@ -83,7 +84,7 @@ def test_no_promise_of_a_lesson_that_does_not_exist(lesson, language):
 
 
 @pytest.mark.parametrize("text, promise", [
-    ("Data augmentation is the subject of lesson 10.", "lesson 10"),
+    ("Data augmentation is the subject of lesson 12.", "lesson 12"),
     ("数据增强留到第 12 课。", "第 12 课"),
     ("BatchNorm (a later lesson) cares about the mode.", "later lesson"),
     ("这是过拟合的开端，后面会专门讨论。", "后面会专门"),

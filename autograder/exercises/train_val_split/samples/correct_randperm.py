@@ -1,0 +1,5 @@
+# The lesson's answer: one permutation from the generator, cut in two; the validation size rounded down.
+def train_val_split(dataset, val_fraction, generator):
+    n_val = int(len(dataset) * val_fraction)
+    order = torch.randperm(len(dataset), generator=generator).tolist()
+    return Subset(dataset, order[n_val:]), Subset(dataset, order[:n_val])
