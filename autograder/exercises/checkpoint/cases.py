@@ -52,6 +52,15 @@ def _name(s: dict) -> str:
             f"BatchNorm: saved after epoch {s['epoch']} ({s['steps_before']} steps), resumed for {s['steps_after']} steps")
 
 
+def _described(s: dict) -> dict:
+    """The title and fields that name a hidden case in the student's language."""
+    n_hidden, n_in = s["first_weights"][0].shape
+    return {"title": "checkpoint.case_run", "fields": {
+        "optimizer": s["optimizer"], "dtype": f"torch.{s['dtype']}", "n_in": n_in, "n_hidden": n_hidden,
+        "n_out": s["first_weights"][-1].shape[0], "epoch": s["epoch"], "before": s["steps_before"],
+        "after": s["steps_after"]}}
+
+
 def cases(device: str, generator: torch.Generator | None):
     example = dict(dtype="float32", sizes=(5, 8, 3), batch_size=4, n_batches=3, steps_before=6, steps_after=4)
     yield Case("momentum", spec(torch.Generator().manual_seed(10), optimizer="SGD(lr=0.1, momentum=0.9)", epoch=2,
@@ -68,4 +77,4 @@ def cases(device: str, generator: torch.Generator | None):
                  batch_size=_randint(3, 6, generator), n_batches=_randint(2, 4, generator),
                  steps_before=_randint(2, 8, generator), steps_after=_randint(2, 6, generator),
                  epoch=0 if index == 0 else _randint(1, 30, generator))  # epoch 0: the first one
-        yield Case(_name(s), s)
+        yield Case(_name(s), s, **_described(s))

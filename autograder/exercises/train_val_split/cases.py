@@ -33,6 +33,11 @@ def _name(s: dict) -> str:
     return f"train_val_split on {what} of {s['n']:,} samples, val_fraction={s['val_fraction']}"
 
 
+def _described(s: dict) -> dict:
+    """The title and fields that name a hidden case in the student's language."""
+    return {"title": f"train_val_split.case_{s['kind']}", "fields": {"n": f"{s['n']:,}", "fraction": s["val_fraction"]}}
+
+
 def cases(device: str, generator: torch.Generator | None):
     yield Case("example", spec("tensors", 10, 0.2, (0, 1)), hidden=False, title="train_val_split.example")
     yield Case("rounding", spec("virtual", 9, 0.3, (2, 3)), hidden=False, title="train_val_split.rounding")
@@ -46,7 +51,7 @@ def cases(device: str, generator: torch.Generator | None):
 
     for kind, n, fraction in FIXED:
         s = spec(kind, n, fraction, seeds())
-        yield Case(_name(s), s)
+        yield Case(_name(s), s, **_described(s))
     for index in range(4):
         while True:
             n = int(torch.randint(20, 5001, (), generator=generator))
@@ -55,4 +60,4 @@ def cases(device: str, generator: torch.Generator | None):
             if int(n * (percent / 100)) == n * percent // 100:
                 break
         s = spec("tensors" if index % 2 else "virtual", n, percent / 100, seeds())
-        yield Case(_name(s), s)
+        yield Case(_name(s), s, **_described(s))
