@@ -74,7 +74,11 @@ def main(args) -> int:
         if not args.queue:  # with --queue the workers run the sandboxes
             sandbox.bwrap()
         settings = config.load(args.config)
-    except (sandbox.SandboxUnavailable, config.ConfigError) as problem:
+        if args.queue:
+            from . import queue
+
+            queue.ping(args.queue)
+    except (sandbox.SandboxUnavailable, config.ConfigError, _queue_unavailable()) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     out = args.out.resolve()

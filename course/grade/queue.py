@@ -40,8 +40,10 @@ from pathlib import Path
 TASK = "course.grade.notebook"
 QUEUE = "course-grade"
 MAX_ATTEMPTS = 3
-MAX_TASK_BYTES = 16 * 2**20
-"""Largest notebook sent as a task (Redis holds the message in memory); larger ones get an ``invalid`` row."""
+MAX_TASK_BYTES = 32 * 2**20
+"""Largest notebook sent as a task (Redis holds the message in memory). It is the grader's own limit
+(``notebook.MAX_NOTEBOOK_BYTES``, a test keeps them equal): a larger file gets the ``invalid`` row local
+grading gives it, made here without a sandbox, and is never sent."""
 DEFAULT_VISIBILITY = 3 * 3600
 """Seconds before Redis delivers an unacknowledged task again (its worker died): longer than any budget."""
 RECONNECT_SECONDS = float(os.environ.get("COURSE_QUEUE_RECONNECT", 60))
@@ -87,7 +89,10 @@ def app_for(url: str, visibility_timeout: float = DEFAULT_VISIBILITY):
         task_serializer="json", result_serializer="json", accept_content=["json"],
         task_acks_late=True, task_reject_on_worker_lost=True, task_track_started=True,
         worker_prefetch_multiplier=1, task_default_queue=QUEUE, result_expires=14 * 86400,
-        broker_transport_options={"visibility_timeout": visibility_timeout},
+        # A dead worker's unacknowledged task is found by a sweep every unacked_restore_interval seconds
+        # (kombu's default sweeps only every 100 s): a tenth of the visibility timeout, at most a minute.
+        broker_transport_options={"visibility_timeout": visibility_timeout, "unacked_restore_throttle": 1,
+                                  "unacked_restore_interval": max(1, min(60, int(visibility_timeout / 10)))},
         result_backend_transport_options={"visibility_timeout": visibility_timeout},
         broker_connection_retry_on_startup=True, worker_hijack_root_logger=False,
         worker_cancel_long_running_tasks_on_connection_loss=False,
@@ -168,7 +173,7 @@ def _grade_task(self, payload: dict) -> dict:
                 f"worker's visibility timeout of {visibility:g} s: start workers with --visibility-timeout {int(need * 2)}"}
     backend = self.app.backend
     stored = backend.get_task_meta(self.request.id)
-    if stored.get("status") == "SUCCESS" and isinstance(stored.get("result"), dict):
+    if stored.get("status") == "SUCCESS" and isinstance(stored.get("result"), dict) and "rows" in stored["result"]:
         return stored["result"]  # delivered again after it was graded: one result
     attempts_key = f"course-grade-attempts:{self.request.id}"
     attempts = backend.client.incr(attempts_key)
@@ -259,16 +264,8 @@ def grade_all(plan, place, limits, scratch: Path, url: str, finish, done: dict) 
         if local_only(job):
             finish(job, key, grade(job, [], limits, scratch))
             continue
-        size = job.path.stat().st_size
-        if size > MAX_TASK_BYTES:
-            from helper.i18n import message, speaking
-
-            from .feedback import language_of
-
-            with speaking(language_of(job.assignment)):
-                text = message("invalid_too_large", mib=MAX_TASK_BYTES // 2**20)
-            finish(job, key, queue_rows(job, "invalid", text), save=False)
-            not_saved += 1
+        if job.path.stat().st_size > MAX_TASK_BYTES:  # refused by grade() before any sandbox starts
+            finish(job, key, grade(job, [], limits, scratch))
             continue
         cells = lesson_cells(job.assignment, job.notebook)
         payload = {"version": key.version, "student_id": job.student_id, "assignment": job.assignment,
@@ -283,16 +280,31 @@ def grade_all(plan, place, limits, scratch: Path, url: str, finish, done: dict) 
         waiting[identity] = (job, key, payload)
 
     def send(identities) -> None:
+        """Queue these tasks, unless a grade is stored under the id already (an earlier run's, never saved here)."""
         for identity in identities:
-            if backend.get_task_meta(identity).get("status") != "SUCCESS":
-                app.send_task(TASK, args=[waiting[identity][2]], task_id=identity, queue=QUEUE)
+            meta = backend.get_task_meta(identity)
+            if meta.get("status") == "SUCCESS" and isinstance(meta.get("result"), dict) and "rows" in meta["result"]:
+                continue
+            if meta.get("status") in ("SUCCESS", "FAILURE"):  # refused or failed before: not a grade, try again
+                backend.forget(identity)
+                backend.client.delete(f"course-grade-attempts:{identity}")
+            app.send_task(TASK, args=[waiting[identity][2]], task_id=identity, queue=QUEUE)
 
     send(list(waiting))
+    server = _server_id(backend)
+    checked = time.monotonic()
     failed = 0
     with tqdm(total=len(waiting), unit="notebook", desc="grading (queue)", disable=not waiting) as bar:
         lost_since, last_shown = None, None
         while waiting:
             try:
+                if time.monotonic() - checked > 2:
+                    checked, now = time.monotonic(), _server_id(backend)
+                    if now != server:  # Redis restarted (maybe empty): send what is not done again, same ids
+                        print(f"\nnote: the queue at {redacted(url)} restarted; sending the {len(waiting)} "
+                              "unfinished notebook(s) again (one result each)", file=sys.stderr)
+                        server = now
+                        send(list(waiting))
                 identities = list(waiting)
                 metas = backend.mget([backend.get_key_for_task(i) for i in identities])
                 lost_since = None
@@ -305,9 +317,8 @@ def grade_all(plan, place, limits, scratch: Path, url: str, finish, done: dict) 
                     raise QueueUnavailable(f"the queue at {redacted(url)} stopped answering for "
                                            f"{RECONNECT_SECONDS:g} s ({error})") from None
                 bar.set_postfix_str("queue unreachable, waiting for it")
-                time.sleep(1)
-                if _answers(url):
-                    send(list(waiting))  # Redis may have come back empty: the same ids, one result each
+                time.sleep(1)  # then try again: a restarted Redis is noticed by its new run id
+                checked = 0
                 continue
             states = {"STARTED": 0, "PENDING": 0, "RETRY": 0}
             for identity, raw in zip(identities, metas):
@@ -327,6 +338,7 @@ def grade_all(plan, place, limits, scratch: Path, url: str, finish, done: dict) 
                         failed += 1
                         not_saved += 1
                     bar.update()
+                    _grader_checkpoint(job)
                 else:
                     states[status if status in states else "PENDING"] += 1
             shown = {"done": bar.n, "running": states["STARTED"], "queued": states["PENDING"] + states["RETRY"],
@@ -348,10 +360,13 @@ def _is_connection_error(error: BaseException) -> bool:
     return isinstance(error, (redis.ConnectionError, redis.TimeoutError, OperationalError, ConnectionError, OSError))
 
 
-def _answers(url: str) -> bool:
-    try:
-        ping(url, timeout=2)
-        return True
-    except QueueUnavailable:
-        return False
+def _server_id(backend) -> str:
+    """Redis's run id: it changes when the server restarts (and may have lost its queue)."""
+    return backend.client.info("server")["run_id"]
+
+
+def _grader_checkpoint(job) -> None:
+    from . import _checkpoint
+
+    _checkpoint(job)
 
