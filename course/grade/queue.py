@@ -20,8 +20,9 @@ Delivery is at least once, grading idempotent:
   an ``error`` row with the reason;
 * a worker refuses a task of another course version, naming both versions: an ``error`` row, not a hang.
 
-Rows made by the queue itself (refused, failed :data:`MAX_ATTEMPTS` times, too large to send) go into
-grades.csv but are not saved as results: the same command grades those notebooks again.
+Rows made by the queue itself (refused, failed :data:`MAX_ATTEMPTS` times) go into grades.csv but are
+not saved as results, and their stored task results are forgotten: the same command grades those
+notebooks again. A notebook over :data:`MAX_TASK_BYTES` is never sent; it gets local grading's ``invalid`` row.
 Nothing here is imported unless ``--queue`` or the ``worker`` verb is used.
 """
 
@@ -151,6 +152,8 @@ def worker_main(args) -> int:
                    hidden=[REPO, _data_root(), *[p.resolve() for p in args.hide]])
     print(f"course worker: course version {_WORKER['version']}, queue {redacted(args.queue)}, "
           f"{args.concurrency} at once, {_WORKER['threads']} thread(s) each", flush=True)
+    from . import grader  # noqa: F401  (torch and the judges, imported once before the pool forks)
+
     app = app_for(args.queue, args.visibility_timeout)
     name = f"course-{os.getpid()}@{socket.gethostname()}"
     app.worker_main(["worker", "--loglevel", "WARNING", "--concurrency", str(args.concurrency), "--pool", "prefork",
