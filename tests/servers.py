@@ -42,6 +42,18 @@ def wait_until(ready, what: str, deadline: float = DEADLINE, process: subprocess
         time.sleep(0.05)  # the polling interval of a readiness check, not a wait for an event
 
 
+def children(pid: int) -> list[int]:
+    """The processes whose parent is ``pid`` now."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            if int(stat.read_text().rsplit(")", 1)[1].split()[1]) == pid:
+                found.append(int(stat.parent.name))
+        except (OSError, ValueError, IndexError):
+            continue
+    return found
+
+
 # --- Redis ---------------------------------------------------------------------------------------------
 
 class Redis:

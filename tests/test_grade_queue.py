@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import threading
 from pathlib import Path
 
@@ -91,6 +92,39 @@ def test_a_worker_killed_mid_task_is_replaced_by_the_other_and_nothing_is_counte
     assert running.returncode == 0, output
     assert corpus.read_csv(tmp_path / "out" / "grades.csv") == rows_of(graded_corpus, ["answer-correct"])
     assert len(list((tmp_path / "out" / "results").rglob("*.json"))) == 1
+
+
+def test_a_task_whose_worker_dies_three_times_is_an_error_row_not_a_lost_student(tmp_path, redis):
+    """The pool process grading the notebook is SIGKILLed each time it announces the task; Celery delivers it
+    again at once (reject_on_worker_lost). After the third death the task ends as an error row with the
+    reason, and the run ends (no hang, no lost student)."""
+    submitted = corpus.build(tmp_path, 0, ["answer-correct"])
+    fifo = tmp_path / "started"
+    os.mkfifo(fifo)
+    os.mkfifo(f"{fifo}.go")  # never opened: every attempt waits there until it is killed
+    announced: list[str] = []
+
+    def kill_each_attempt() -> None:
+        while True:
+            line = fifo.read_text(encoding="utf-8")
+            if not line:
+                return
+            announced.append(line)
+            for pid in servers.children(worker.process.pid):  # the pool process grading it (concurrency 1)
+                os.kill(pid, signal.SIGKILL)
+
+    with servers.workers(redis.url, 1, env={WORKER_CHECKPOINT: str(fifo)}) as [worker]:
+        killer = threading.Thread(target=kill_each_attempt, daemon=True)
+        killer.start()
+        result = corpus.grade(submitted, tmp_path / "out", "--queue", redis.url)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert len(announced) == 3, announced
+    [row] = corpus.read_csv(tmp_path / "out" / "grades.csv")
+    assert (row["student_id"], row["status"], row["score"]) == ("answer-correct", "error", "0")
+    assert "3 times" in row["message"]
+    assert not (tmp_path / "out" / "results").exists() or not list((tmp_path / "out" / "results").rglob("*.json"))
+    if killer.is_alive():
+        os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
 
 
 def test_a_redis_restart_during_a_run_loses_nothing(graded_corpus, tmp_path, redis):
