@@ -19,7 +19,7 @@ export COURSE_DATA_MIRROR ?= $(wildcard $(abspath ../shared/data))
 # nbgrader runs `alembic` from PATH to create a gradebook: the venv's bin/ must come first.
 export PATH := $(abspath $(VENV))/bin:$(PATH)
 
-.PHONY: setup run test build check data browser sandbox hub hub-setup
+.PHONY: setup run test build check data browser sandbox queue-setup hub hub-setup
 
 setup: $(VENV)/.installed
 
@@ -32,7 +32,7 @@ $(VENV)/.installed: requirements.txt pyproject.toml
 run: setup
 	$(PY) -m course lab --lang $(lang) $(if $(headless),--headless) $(if $(ip),--ip $(ip))
 
-test: setup data browser sandbox hub-setup
+test: setup data browser sandbox queue-setup hub-setup
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 # The browser tests (pytest -m browser) drive Chromium. As root on Debian/Ubuntu, install it from
@@ -55,6 +55,18 @@ sandbox:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq bubblewrap >/dev/null; \
 	  else \
 	    echo "note: course grade and its tests need bubblewrap (apt install bubblewrap); see README"; \
+	  fi; \
+	fi
+
+# `course grade --queue` and its tests (pytest -m queue) start their own redis-server and PostgreSQL (a
+# gradebook on a server): as root on Debian/Ubuntu, install both from Debian's packages when missing.
+queue-setup:
+	@if ! command -v redis-server >/dev/null || { ! command -v initdb >/dev/null && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; }; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "Installing redis-server and postgresql from Debian's packages for course grade --queue"; \
+	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server postgresql >/dev/null; \
+	  else \
+	    echo "note: the queue tests need redis-server and PostgreSQL (apt install redis-server postgresql); see README"; \
 	  fi; \
 	fi
 

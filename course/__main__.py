@@ -5,13 +5,13 @@ import os
 import sys
 from pathlib import Path
 
-from . import bench, build, check, data, exports, grade, hub, lab
+from . import bench, build, check, data, exports, grade, hub, lab, worker
 
 
 def parser() -> argparse.ArgumentParser:
     root = argparse.ArgumentParser(prog="python -m course", description=__import__("course").__doc__.split("\n\n")[0])
     verbs = root.add_subparsers(title="verbs", required=True, metavar="VERB")
-    for module in (data, build, check, lab, grade, exports, hub, bench):
+    for module in (data, build, check, lab, grade, exports, hub, bench, worker):
         module.register(verbs)
     return root
 

@@ -45,10 +45,20 @@ def register(subparsers) -> None:
                         help="reduced run for CI: 1 epoch on 10,000 images, lesson 1 only, 1 student")
     parser.add_argument("--json", action="store_true", help="print the figures as one JSON object")
     parser.add_argument("--no-write", action="store_true", help="do not write BENCHMARKS.md")
+    parser.add_argument("--grading", action="store_true",
+                        help="only grading: notebooks per minute locally and on the task queue with 1, 2, 4 workers, "
+                        "the per-notebook cost split and the queue's overhead (course/bench_grading.py)")
+    parser.add_argument("--students", type=int, default=16, help="with --grading: notebooks graded per run (default 16)")
+    parser.add_argument("--queue", metavar="URL", default=None,
+                        help="with --grading: Redis to use (default: a private redis-server started for the run)")
     parser.set_defaults(run=main)
 
 
 def main(args) -> int:
+    if args.grading:
+        from . import bench_grading
+
+        return bench_grading.main(args)
     if args.device == "cuda":
         import torch
 

@@ -35,6 +35,7 @@ class LatePolicy:
 class CourseConfig:
     due: dict[str, datetime] = field(default_factory=dict)  # lesson (01_softmax) → due date, aware, UTC
     late: LatePolicy = LatePolicy()
+    language: str | None = None  # the instructor's language (report.html); None: the notebooks' language
 
 
 def load(path: Path = CONFIG) -> CourseConfig:
@@ -45,9 +46,12 @@ def load(path: Path = CONFIG) -> CourseConfig:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (tomllib.TOMLDecodeError, UnicodeDecodeError) as error:
         raise ConfigError(f"{path} is not valid TOML ({error})") from None
-    unknown = set(raw) - {"due", "late"}
+    unknown = set(raw) - {"due", "late", "language"}
     if unknown:
-        raise ConfigError(f"{path}: unknown section(s) {sorted(unknown)}; it may hold [due] and [late]")
+        raise ConfigError(f"{path}: unknown section(s) {sorted(unknown)}; it may hold language, [due] and [late]")
+    language = raw.get("language")
+    if language is not None and language not in ("en", "zh"):
+        raise ConfigError(f"{path}: language must be \"en\" or \"zh\" (got {language!r})")
     due = {}
     for lesson, when in raw.get("due", {}).items():
         if isinstance(when, datetime) and when.tzinfo is not None:
@@ -64,4 +68,4 @@ def load(path: Path = CONFIG) -> CourseConfig:
                 or (name != "grace_minutes" and value > 1):
             bound = "a number of minutes ≥ 0" if name == "grace_minutes" else "a fraction between 0 and 1 (0.1 = 10 %)"
             raise ConfigError(f"{path}: [late] {name} must be {bound} (got {value!r})")
-    return CourseConfig(due, LatePolicy(**{k: float(v) for k, v in late.items()}))
+    return CourseConfig(due, LatePolicy(**{k: float(v) for k, v in late.items()}), language)

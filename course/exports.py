@@ -71,14 +71,15 @@ class LessonGrade:
 def register(subparsers) -> None:
     parser = subparsers.add_parser("export", help="summary.csv and lms.csv: one grade per student per lesson",
                                    description=__doc__.split("\n\n")[0])
-    parser.add_argument("--gradebook", type=Path, default=REPO / "gradebook.db", help="default the course's gradebook.db")
+    parser.add_argument("--gradebook", type=_gradebook_location, default=REPO / "gradebook.db",
+                        help="a file or an SQLAlchemy URL (postgresql://user@host/db); default the course's gradebook.db")
     parser.add_argument("--out", type=Path, default=REPO / "graded", help="where the CSV files go (default graded/)")
     parser.add_argument("--config", type=Path, default=config.CONFIG, help="due dates and late policy (default course.toml)")
     parser.set_defaults(run=main)
 
 
 def main(args) -> int:
-    if not args.gradebook.is_file():
+    if isinstance(args.gradebook, Path) and not args.gradebook.is_file():
         print(f"error: no gradebook at {args.gradebook}: grade first (python -m course grade, or nbgrader autograde)",
               file=sys.stderr)
         return 1
@@ -90,6 +91,12 @@ def main(args) -> int:
     grades = lesson_grades(read_gradebook(args.gradebook), settings)
     write(args.out, grades)
     return 0
+
+
+def _gradebook_location(value: str):
+    from course.grade.gradebook import location
+
+    return location(value)
 
 
 def write(out: Path, grades: list[LessonGrade]) -> None:
@@ -107,8 +114,8 @@ def split_assignment(assignment: str) -> tuple[str, str]:
     return (stem, language) if stem and language in LANGUAGES else (assignment, "")
 
 
-def read_gradebook(db_path: Path) -> tuple[list[str], dict[str, float], list[Submission]]:
-    """Students, each lesson's points, and every submission in nbgrader's gradebook."""
+def read_gradebook(db_path: Path | str) -> tuple[list[str], dict[str, float], list[Submission]]:
+    """Students, each lesson's points, and every submission in nbgrader's gradebook (a file or an SQLAlchemy URL)."""
     from course.grade.gradebook import opened
 
     submissions, max_scores = [], {}

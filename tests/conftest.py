@@ -116,3 +116,24 @@ def autograd_back_on():
     """Autograd on after the test, for tests of answers that may switch it off for good."""
     yield
     torch.set_grad_enabled(True)
+
+
+@pytest.fixture(scope="session")
+def graded_corpus(tmp_path_factory):
+    """The shared corpus (tests/corpus.py: hostile cases + samples, and an assignment the course lacks),
+    graded ONCE per session locally with ``--jobs 2``; its folder, submitted/, digest before, result and rows."""
+    import time
+
+    import corpus
+
+    if shutil.which("bwrap") is None:
+        pytest.skip("course grade needs bubblewrap (make test installs it)")
+    folder = tmp_path_factory.mktemp("corpus")
+    submitted = corpus.build(folder)
+    (submitted / "answer-correct" / "99_no_such_lesson_en").mkdir()
+    before = corpus.tree_digest(submitted)
+    started = time.perf_counter()
+    result = corpus.grade(submitted, folder / "out", "--jobs", "2")
+    assert result.returncode == 0, result.stdout + result.stderr
+    return {"folder": folder, "submitted": submitted, "before": before, "result": result,
+            "seconds": time.perf_counter() - started, "rows": corpus.read_csv(folder / "out" / "grades.csv")}

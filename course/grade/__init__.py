@@ -53,12 +53,16 @@ def register(subparsers) -> None:
     parser.add_argument("--jobs", type=int, default=1, help="students graded at once (default 1)")
     parser.add_argument("--timeout", type=float, default=300, help="seconds each exercise's answer may run (default 300)")
     parser.add_argument("--memory", type=float, default=8, help="GiB of address space per grading process (default 8)")
-    parser.add_argument("--gradebook", type=Path, default=REPO / "gradebook.db",
-                        help="nbgrader gradebook to record scores in (default the course's gradebook.db)")
+    parser.add_argument("--gradebook", type=gradebook.location, default=REPO / "gradebook.db",
+                        help="nbgrader gradebook to record scores in: a file, or an SQLAlchemy URL such as "
+                        "postgresql://user@host/db (default the course's gradebook.db)")
     parser.add_argument("--feedback", type=Path, default=REPO / "feedback",
                         help="nbgrader's feedback folder, where release_feedback finds the pages (default feedback/)")
     parser.add_argument("--config", type=Path, default=config.CONFIG,
                         help="due dates and late policy (default course.toml)")
+    parser.add_argument("--queue", metavar="URL", default=None,
+                        help="grade on workers of a Celery queue, Redis at URL (redis://HOST:PORT/N); start them "
+                        "with python -m course worker --queue URL")
     parser.set_defaults(run=main)
 
 
@@ -67,9 +71,14 @@ def main(args) -> int:
         print("error: --jobs, --timeout and --memory must be positive", file=sys.stderr)
         return 2
     try:
-        sandbox.bwrap()
+        if not args.queue:  # with --queue the workers run the sandboxes
+            sandbox.bwrap()
         settings = config.load(args.config)
-    except (sandbox.SandboxUnavailable, config.ConfigError) as problem:
+        if args.queue:
+            from . import queue
+
+            queue.ping(args.queue)
+    except (sandbox.SandboxUnavailable, config.ConfigError, _queue_unavailable()) as problem:
         print(f"error: {problem}", file=sys.stderr)
         return 1
     out = args.out.resolve()
@@ -82,13 +91,19 @@ def main(args) -> int:
         print(f"\ninterrupted: grading stopped; {saved} notebook result(s) are saved in {out / 'results'}. "
               "Run the same command again to grade the rest.", file=sys.stderr)
         return 143 if isinstance(stop, Interrupted) else 130
+    except _queue_unavailable() as problem:
+        saved = sum(1 for _ in (out / "results").rglob("*.json")) if (out / "results").is_dir() else 0
+        print(f"\nerror: {problem}. {saved} notebook result(s) are saved in {out / 'results'}; nothing graded is "
+              "lost. Run the same command again when the queue answers.", file=sys.stderr)
+        return 75
     finally:
         signal.signal(signal.SIGTERM, previous)
 
 
 def grade_class(args, settings: config.CourseConfig, out: Path) -> int:
     """Find the notebooks, decide what to grade, grade it, and write every output."""
-    db_path = args.gradebook.resolve()
+    db_path = gradebook.resolved(args.gradebook)
+    db_folder = [db_path.parent] if isinstance(db_path, Path) else []
     with tempfile.TemporaryDirectory(prefix="course-grade-") as scratch:
         scratch = Path(scratch)
         try:
@@ -103,18 +118,27 @@ def grade_class(args, settings: config.CourseConfig, out: Path) -> int:
             return 2
         threads = max(1, (os.cpu_count() or 1) // args.jobs)
         limits = Limits(args.timeout, int(args.memory * 2**30), threads)
-        hidden = [REPO, args.submitted.resolve(), out, db_path.parent, args.feedback.resolve(), _data_root()]
+        hidden = [REPO, args.submitted.resolve(), out, *db_folder, args.feedback.resolve(), _data_root()]
         plan = plan_jobs(jobs, out, set(args.student), args.regrade)
         report_plan(plan)
-        place = Place(out, db_path, args.feedback.resolve(), [REPO, out, db_path.parent, args.submitted.resolve()])
+        place = Place(out, db_path, args.feedback.resolve(), [REPO, out, *db_folder, args.submitted.resolve()])
         record_missing(plan, place)
-        rows = grade_all(plan, place, limits, hidden, scratch, args.jobs)
+        rows = grade_all(plan, place, limits, hidden, scratch, args.jobs, args.queue)
     summary(rows)
     problems = {(r.student_id, r.assignment): r.status for r in rows if r.status in ("invalid", "missing")}
     exports.write(out, exports.lesson_grades(exports.read_gradebook(db_path), settings, problems))
-    print(f"wrote {out / 'grades.csv'} ({len(rows)} rows), feedback in {out / 'feedback'} "
-          f"({plan.published} for release_feedback in {args.feedback}), gradebook {args.gradebook}")
+    from . import report
+
+    report.write(out / "report.html", rows, report.language(settings, rows))
+    print(f"wrote {out / 'grades.csv'} ({len(rows)} rows), {out / 'report.html'}, feedback in {out / 'feedback'} "
+          f"({plan.published} for release_feedback in {args.feedback}), gradebook {gradebook.shown(db_path)}")
     return 0
+
+
+def _queue_unavailable():
+    """The queue's error class, without importing the queue's packages unless --queue was given."""
+    module = sys.modules.get(f"{__name__}.queue")
+    return module.QueueUnavailable if module else ()
 
 
 def _terminate(signum, frame):
@@ -188,8 +212,10 @@ def report_plan(plan: Plan) -> None:
         print(f"note: {plan.skipped} notebook(s) of students not named with --student were never graded and are left out")
 
 
-def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scratch: Path, workers: int):
-    """Grade the plan's pending notebooks, keeping ``grades.csv`` current after each one."""
+def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scratch: Path, workers: int,
+              queue: str | None = None):
+    """Grade the plan's pending notebooks, keeping ``grades.csv`` current after each one; with ``queue``
+    (a Redis URL) on the queue's workers instead of here (:mod:`course.grade.queue`)."""
     from tqdm.auto import tqdm
 
     done = dict(plan.reused)
@@ -198,8 +224,9 @@ def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scra
     work_root.mkdir()
     csv_path = place.out / "grades.csv"
 
-    def finish(job, key, graded) -> None:
-        """Gradebook and feedback first, the result file last: a result on disk means everything was written."""
+    def finish(job, key, graded, save: bool = True) -> None:
+        """Gradebook and feedback first, the result file last: a result on disk means everything was written.
+        ``save=False``: rows the queue made instead of a grade, shown in grades.csv but graded again next run."""
         with lock:
             if graded.cells:
                 stamp = _timestamp(job)
@@ -210,12 +237,19 @@ def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scra
                 if feedback.publish(page, _submission_folder(job), place.feedback_root, job.student_id,
                                     job.assignment, job.notebook):
                     plan.published += 1
-            results.save_result(results.result_path(place.out, job.student_id, job.assignment, job.notebook), key,
-                                graded.rows)
+            if save:
+                results.save_result(results.result_path(place.out, job.student_id, job.assignment, job.notebook),
+                                    key, graded.rows)
             done[job] = graded.rows
             results.write_csv(csv_path, [row for rows in done.values() for row in rows])
 
     results.write_csv(csv_path, [row for rows in done.values() for row in rows])
+    if queue:
+        from . import queue as task_queue
+
+        task_queue.grade_all(plan, place, limits, work_root, queue, finish, done)
+        shutil.rmtree(work_root, ignore_errors=True)
+        return [row for rows in done.values() for row in rows]
     with tqdm(total=len(plan.pending), unit="notebook", desc="grading", disable=not plan.pending) as bar, ThreadPoolExecutor(workers) as pool:
         futures = {pool.submit(grade, job, hidden, limits, work_root): (job, key) for job, key, _ in plan.pending}
         try:
@@ -235,7 +269,7 @@ def grade_all(plan: Plan, place: Place, limits: Limits, hidden: list[Path], scra
 
 def record_missing(plan: Plan, place: Place) -> None:
     """Reused results whose scores the gradebook lacks (a new or replaced gradebook) are written into it again."""
-    known = {key[:3] for key in gradebook.scores(place.db_path)} if place.db_path.is_file() else set()
+    known = {key[:3] for key in gradebook.scores(place.db_path)} if gradebook.exists(place.db_path) else set()
     for job, rows in plan.reused.items():
         if job.notebook and job.assignment and (job.student_id, job.assignment, job.notebook) not in known \
                 and any(row.grade_id for row in rows):

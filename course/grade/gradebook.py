@@ -11,6 +11,11 @@ scratch gradebook, and its cells are copied over. Registering only the grade cel
 once did, made the next ``nbgrader generate_assignment --force`` refuse with "Cannot add or remove
 cells ... because there are submissions" and leave ``release/`` deleted. Only the assignment a
 student submitted is registered and given a submission: the other language gets no entry.
+
+The gradebook is a file (SQLite, as nbgrader's default ``gradebook.db``) or any SQLAlchemy URL
+nbgrader accepts (``sqlite:///…``, ``postgresql://user@host/db``). On PostgreSQL every use holds
+one advisory lock, so two ``course grade`` runs at once (or one and ``course export``) never race
+nbgrader's create-or-update steps: no grade is lost, none is written twice.
 """
 
 from __future__ import annotations
@@ -31,11 +36,63 @@ from ..paths import REPO
 from .results import Row
 
 COURSE_ID = "pytorch-from-zero"
+LOCK_KEY = 0x636F7572  # PostgreSQL advisory lock held while this course's gradebook is used ("cour")
+
+Location = Path | str
+"""A gradebook: a file path, or an SQLAlchemy URL (a ``str`` with ``://``)."""
+
+
+def location(value: str | Path) -> Location:
+    """``--gradebook``'s value: an SQLAlchemy URL as given, anything else a file path."""
+    text = str(value)
+    return text if "://" in text else Path(text)
+
+
+def resolved(db: Location) -> Location:
+    return db.resolve() if isinstance(db, Path) else db
+
+
+def url_of(db: Location) -> str:
+    return db if isinstance(db, str) else f"sqlite:///{db}"
+
+
+def shown(db: Location) -> str:
+    """The gradebook for messages: a URL without its password."""
+    if isinstance(db, Path):
+        return str(db)
+    from sqlalchemy.engine import make_url
+
+    return make_url(db).render_as_string(hide_password=True)
+
+
+def exists(db: Location) -> bool:
+    """Whether there is a gradebook to read (a URL: the server holds one, or makes it when first used)."""
+    return db.is_file() if isinstance(db, Path) else True
 
 
 @contextmanager
-def opened(db_path: Path):
-    """nbgrader's Gradebook on ``db_path``, quiet about SQLAlchemy's autoflush notes.
+def _serialised(url: str):
+    """On PostgreSQL, the course's advisory lock for the duration (released even if this process dies)."""
+    if not url.startswith("postgresql"):
+        yield
+        return
+    import sqlalchemy
+
+    engine = sqlalchemy.create_engine(url, poolclass=sqlalchemy.pool.NullPool)
+    try:
+        with engine.connect() as connection:
+            connection.execute(sqlalchemy.text("SELECT pg_advisory_lock(:key)"), {"key": LOCK_KEY})
+            try:
+                yield
+            finally:
+                connection.execute(sqlalchemy.text("SELECT pg_advisory_unlock(:key)"), {"key": LOCK_KEY})
+    finally:
+        engine.dispose()
+
+
+@contextmanager
+def opened(db_path: Location):
+    """nbgrader's Gradebook on ``db_path`` (a file or a URL), quiet about SQLAlchemy's autoflush notes.
 
     A new gradebook is created by running ``alembic`` from PATH: this Python's ``bin/`` goes first,
     so it works from ``.venv/bin/python`` without an activated venv.
@@ -43,13 +100,14 @@ def opened(db_path: Path):
     bin_dir = str(Path(sys.executable).parent)
     if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
         os.environ["PATH"] = os.pathsep.join([bin_dir, os.environ.get("PATH", "")])
-    with warnings.catch_warnings():
+    url = url_of(db_path)
+    with warnings.catch_warnings(), _serialised(url):
         warnings.simplefilter("ignore")
-        with Gradebook(f"sqlite:///{db_path}", course_id=COURSE_ID) as gradebook:
+        with Gradebook(url, course_id=COURSE_ID) as gradebook:
             yield gradebook
 
 
-def record(db_path: Path, assignment: str, notebook: str, rows: list[Row], timestamp: datetime | None = None) -> None:
+def record(db_path: Location, assignment: str, notebook: str, rows: list[Row], timestamp: datetime | None = None) -> None:
     """Write one graded notebook's scores (rows of one student) into the gradebook at ``db_path``."""
     graded = [row for row in rows if row.grade_id]
     if not graded:
@@ -77,7 +135,7 @@ def record(db_path: Path, assignment: str, notebook: str, rows: list[Row], times
         gradebook.db.commit()
 
 
-def register(db_path: Path, assignment: str, notebook: str, grade_ids: set[str] = frozenset()) -> None:
+def register(db_path: Location, assignment: str, notebook: str, grade_ids: set[str] = frozenset()) -> None:
     """Make the gradebook know ``assignment``'s notebook, with the grade cells ``grade_ids`` at least, as
     ``generate_assignment`` records it (see module doc)."""
     with opened(db_path) as gradebook:
@@ -125,7 +183,7 @@ def stock_cells(assignment: str, notebook: str) -> dict:
             }
 
 
-def scores(db_path: Path) -> dict[tuple[str, str, str, str], float]:
+def scores(db_path: Location) -> dict[tuple[str, str, str, str], float]:
     """Every auto score in the gradebook, by (student, assignment, notebook, grade id), for automatically graded cells."""
     found = {}
     with opened(db_path) as gradebook:
