@@ -53,6 +53,9 @@ PRELOADED = "autograder.runner"
 IN_PROCESS = ["python", "-P", "-B", "-m", PRELOADED]
 """The command the zygote runs by forking, not exec'ing: what it imported for."""
 
+TORCH_FIXED_SEED = 67280421310721
+"""The seed of torch's default generator in a fresh process, in the versions that did not draw one."""
+
 SYSCALLS = {"x86_64": {"keyctl": 250, "ioprio_get": 252}, "aarch64": {"keyctl": 219, "ioprio_get": 31}}
 KEYCTL_JOIN_SESSION_KEYRING, KEYCTL_CLEAR, KEYCTL_READ = 1, 7, 11
 KEYRINGS = {"session": -3, "user": -4, "user-session": -5}
@@ -257,11 +260,18 @@ def _limits(request: dict) -> None:
 
 
 def _reseed() -> None:
-    """Seed the generators a fresh process seeds from the OS (torch's has a fixed seed, untouched here)."""
+    """Seed again the generators a fresh process seeds from the OS: each answer draws its own numbers.
+
+    torch's default generator once started from a fixed seed (:data:`TORCH_FIXED_SEED`), which a
+    fresh process has too; newer versions seed it from the OS at import, as Python's ``random`` does.
+    """
     for name in ("random", "numpy.random"):
         module = sys.modules.get(name)
         if module is not None:
             module.seed()
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.initial_seed() != TORCH_FIXED_SEED:
+        torch.seed()
 
 
 def _run_module(args: list[str]) -> None:
