@@ -11,7 +11,7 @@ to a pipe only this process holds, and the process exits as the answer did (128 
 The grader (``course.grade.sandbox``) accepts the account only when this process exited normally
 with that code and wrote exactly one line: an answer that kills or stops its reaper leaves none.
 
-Standard library only: this file is copied alone into the sandbox.
+Standard library only: it is copied into the sandbox with the runtime, without the rest of the course.
 """
 
 from __future__ import annotations

@@ -205,10 +205,10 @@ def run(job_dir: Path, hidden: list[Path], argv: list[str], *, timeout: float, m
 
 
 def _counted_cpu(account: bytes, returncode: int | None) -> float | None:
-    """The reaper's CPU count, if it can be trusted: exactly one line, and the same return code as bwrap's.
+    """The reaper's CPU count, if it can be trusted: exactly one line, and the code the reaper exited with.
 
-    The answer may reach the reaper's output (through ``/proc``): a line it adds makes two, and a
-    reaper it killed or stopped writes none or ends with another code.
+    Should the answer reach the reaper's pipe, a line it adds makes two; a reaper it killed or
+    stopped writes none or ends with another code.
     """
     lines = account.splitlines()
     if len(lines) != 1 or returncode is None:

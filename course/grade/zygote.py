@@ -122,6 +122,9 @@ def _write_tree(root: str, tree: dict[str, bytes | None]) -> None:
 def preload() -> None:
     """Import what the runner imports, then forget the runner itself: ``-m`` runs it as ``__main__``, once."""
     importlib.import_module(PRELOADED)
+    torch = sys.modules.get("torch")
+    if torch is not None and torch.cuda.is_initialized():
+        raise RuntimeError("the runner's imports started CUDA, which no forked process could use")
     package, _, name = PRELOADED.rpartition(".")
     del sys.modules[PRELOADED]
     delattr(sys.modules[package], name)
