@@ -80,6 +80,7 @@ def main(requests: int, replies: int) -> int:
     _home.update(_read_tree(WORK))
     if os.path.lexists(WORK):
         _remove(WORK)
+    _refuse_other_traces_of_the_imports()
     before = state()
     _send(replies, {"ready": True})
     lines = _Lines(requests)
@@ -128,6 +129,14 @@ def preload() -> None:
     package, _, name = PRELOADED.rpartition(".")
     del sys.modules[PRELOADED]
     delattr(sys.modules[package], name)
+
+
+def _refuse_other_traces_of_the_imports() -> None:
+    """Files the imports wrote anywhere but HOME would be shared by every answer, which could change them."""
+    for root, expected in (("/tmp", {"grading"}), ("/dev/shm", set()), ("/dev/mqueue", set()), (JOB, {"runtime"})):
+        extra = sorted(set(os.listdir(root)) - expected)
+        if extra:
+            raise RuntimeError(f"the runner's imports wrote {extra} in {root}")
 
 
 class _Lines:
