@@ -5,12 +5,15 @@ writing into the job folder, System V shared memory, torch defaults and seeds, p
 functions, modules, environment variables) is followed, in the same zygote, by an answer that
 reports what it sees; the report must equal the one it gives in a brand-new zygote. Two answers
 graded at once (two threads, two zygotes) cannot read each other's job folder. No test here waits
-on a clock: the answers wait for files that the other side writes.
+on a clock: the answers wait for files that the other side writes. A zygote an answer changed from
+outside (nice, limits) is replaced, and so is one that stops answering (the grader's backstop).
 """
 
 from __future__ import annotations
 
+import os
 import shutil
+import signal
 import tempfile
 import textwrap
 import threading
@@ -225,3 +228,48 @@ def _ready_job_folder(waiting: threading.Thread) -> Path:
             return ready.parent.parent
         waiting.join(timeout=0.05)
     raise AssertionError("the first answer ended before it wrote its secret")
+
+
+CHANGES_THE_ZYGOTE = textwrap.dedent('''
+    import os, resource
+
+    os.setpriority(os.PRIO_PROCESS, 1, 7)  # pid 1 is the zygote: its later children would run at nice 7
+    resource.prlimit(1, resource.RLIMIT_NOFILE, (64, 64))  # and with few files
+''') + SOFTMAX
+
+
+def test_a_zygote_an_answer_changed_from_outside_is_replaced(tmp_path):
+    """An answer may renice or limit the zygote (same user); the wipe notices, and the next answer gets a new one."""
+    changes = grade(CHANGES_THE_ZYGOTE, tmp_path / "a")
+    assert changes.status == "ok", changes
+    zygote = this_threads_zygote()
+    assert zygote.process.poll() is not None, "the wipe did not notice"
+    after_changes = grade(REPORTS, tmp_path / "b")
+    assert this_threads_zygote() is not zygote
+    sandbox.kill_all()
+    assert after_changes.message == grade(REPORTS, tmp_path / "c").message
+
+
+def test_a_zygote_that_stops_answering_is_killed_and_the_answer_timed_out(tmp_path, monkeypatch):
+    """The grader's backstop: no reply within the timeout and a margin ends the whole sandbox."""
+    monkeypatch.setattr(sandbox, "REPLY_MARGIN", 1)
+    assert grade(SOFTMAX, tmp_path / "warm").status == "ok"
+    zygote = this_threads_zygote()
+    os.kill(_zygote_pid(zygote), signal.SIGSTOP)  # from outside the sandbox: the kernel lets it through
+    stuck = grade_answer("softmax", SOFTMAX, "en", tmp_path / "stuck", [REPO, configured_data_root()],
+                         Limits(timeout=2, memory_bytes=8 * 2**30, threads=1))
+    assert stuck.status == "timeout", stuck
+    assert zygote.process.poll() is not None
+    assert grade(SOFTMAX, tmp_path / "after").status == "ok" and this_threads_zygote() is not zygote
+
+
+def _zygote_pid(zygote: sandbox.Zygote) -> int:
+    """The zygote's pid outside the sandbox: the child of bwrap that runs zygote.py."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            parent = int(stat.read_text().rsplit(")", 1)[1].split()[1])
+            if parent == zygote.process.pid and b"zygote.py" in (stat.parent / "cmdline").read_bytes():
+                return int(stat.parent.name)
+        except (OSError, ValueError, IndexError):
+            continue
+    raise AssertionError("no zygote process under its bwrap")
