@@ -43,7 +43,7 @@ class Limits:
 
 def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidden: list[Path],
                  limits: Limits) -> Verdict:
-    """Run ``answer`` for ``exercise`` in a fresh sandbox and judge what it returned."""
+    """Run ``answer`` for ``exercise`` in a fresh process in the sandbox and judge what it returned."""
     ex = exercise_facts(exercise)
     with speaking(language):
         refused = answer_problem(answer, ex.forbidden_names)
@@ -57,7 +57,6 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
             with on_device(device):  # on a simulated GPU, the inputs are marked as being on it
                 cases += [(device, case) for case in ex.cases(device)]
         job_dir.mkdir(parents=True, exist_ok=True)
-        sandbox.copy_runtime(job_dir)
         (job_dir / "job.json").write_text(json.dumps({
             "exercise": exercise, "language": language, "context": ex.context, "answer": source,
             "cell": ex.answer_cell, "defines": list(ex.defines), "threads": limits.threads,

@@ -39,7 +39,7 @@ SHARED_FILES = ("autograder/__init__.py", "autograder/wire.py", "autograder/exer
                 "autograder/text_check.py", "helper/i18n.py", "helper/messages.en.toml", "helper/messages.zh.toml",
                 "course/grade/messages.en.toml", "course/grade/messages.zh.toml", "course/grade/judge.py",
                 "course/grade/grader.py", "course/grade/notebook.py", "course/grade/sandbox.py",
-                "course/grade/reaper.py")
+                "course/grade/reaper.py", "course/grade/zygote.py")
 """Files every exercise is judged with; the modules each exercise file imports from the course are added to these."""
 
 FOLLOWED_PACKAGES = ("autograder", "helper")
