@@ -20,6 +20,8 @@ nbgrader's create-or-update steps: no grade is lost, none is written twice.
 
 from __future__ import annotations
 
+import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -158,7 +160,37 @@ def register(db_path: Location, assignment: str, notebook: str, grade_ids: set[s
                 update(name, notebook, assignment, **info)
 
 
+STOCK_CELLS_CACHE = REPO / ".cache" / "stock-cells"
+"""What :func:`stock_cells` found, by notebook: one ``generate_assignment`` run (seconds) per source notebook
+and nbgrader version, not one per gradebook and run."""
+
+
 def stock_cells(assignment: str, notebook: str) -> dict:
+    """The cells stock ``generate_assignment`` records for one notebook (cached by the notebook's content,
+    the course's nbgrader configuration and nbgrader's version)."""
+    import nbgrader
+
+    digest = hashlib.sha256()
+    for part in ((REPO / "source" / assignment / f"{notebook}.ipynb").read_bytes(),
+                 (REPO / "nbgrader_config.py").read_bytes(), nbgrader.__version__.encode()):
+        digest.update(hashlib.sha256(part).digest())
+    cached = STOCK_CELLS_CACHE / f"{assignment}-{notebook}-{digest.hexdigest()[:32]}.json"
+    try:
+        return json.loads(cached.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        pass
+    cells = _generated_cells(assignment, notebook)
+    try:
+        cached.parent.mkdir(parents=True, exist_ok=True)
+        partial = cached.with_suffix(f".{os.getpid()}.tmp")
+        partial.write_text(json.dumps(cells), encoding="utf-8")
+        partial.replace(cached)  # whole or not at all, also with two graders at once
+    except OSError:
+        pass  # a read-only course directory: every run generates them again
+    return cells
+
+
+def _generated_cells(assignment: str, notebook: str) -> dict:
     """The cells stock ``generate_assignment`` records for one notebook, read back from a scratch gradebook."""
     with tempfile.TemporaryDirectory(prefix="course-register-") as scratch:
         course = Path(scratch)
