@@ -67,21 +67,22 @@ def _grade(job: Job, hidden: list[Path], limits: Limits, work_root: Path) -> Gra
             answer_cell = exercise_facts(exercise).answer_cell
             answer = nb.answer(submitted, answer_cell)
             if answer is None:
-                verdicts[exercise] = ("missing", message("grade_answer_missing", cell=answer_cell))
+                verdicts[exercise] = ("missing", message("grade_answer_missing", cell=answer_cell), "grade_answer_missing")
                 continue
             answers[answer_cell] = answer
             verdict = grade_answer(exercise, answer, language, job_dir / exercise, hidden, limits)
-            verdicts[exercise] = (verdict.status, verdict.message)
+            verdicts[exercise] = (verdict.status, verdict.message, verdict.reason)
     finally:
         shutil.rmtree(job_dir, ignore_errors=True)
 
     graded = []
     for cell in cells:
-        status, text = verdicts[cell.exercise]
+        status, text, reason = verdicts[cell.exercise]
         tampered = nb.tampering(submitted, cell)
         if tampered:
             answer = message("tamper_answer_passed") if status == "ok" else message("tamper_answer_failed", message=text)
-            status, text = "tampered", message("tamper_withheld", why=tampered, answer=answer)
+            status, text, reason = "tampered", message("tamper_withheld", why=tampered, answer=answer), "tamper_withheld"
         score = cell.points if status == "ok" else 0
-        graded.append(Row(job.student_id, job.assignment, job.notebook, cell.grade_id, score, cell.points, status, text))
+        graded.append(Row(job.student_id, job.assignment, job.notebook, cell.grade_id, score, cell.points, status, text,
+                          reason))
     return Graded(graded, answers, cells)

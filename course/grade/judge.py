@@ -32,6 +32,7 @@ class Verdict:
     status: str  # ok, failed, error, timeout
     message: str
     seconds: float = 0.0
+    reason: str = ""  # the message id of ``message``
 
 
 @dataclass
@@ -48,10 +49,10 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
     with speaking(language):
         refused = answer_problem(answer, ex.forbidden_names)
         if refused:
-            return Verdict("failed", message(refused[0], **refused[1]))
+            return Verdict("failed", message(refused[0], **refused[1]), reason=refused[0])
         source = ipython_to_python(answer)
         if source is None:
-            return Verdict("error", message("grade_not_python"))
+            return Verdict("error", message("grade_not_python"), reason="grade_not_python")
         cases = []
         for device in available_devices(ex):  # CUDA on a simulated GPU where this machine has none
             with on_device(device):  # on a simulated GPU, the inputs are marked as being on it
@@ -68,9 +69,11 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
                               timeout=limits.timeout, memory_bytes=limits.memory_bytes, threads=limits.threads,
                               cpu_limit=cpu_limit)
         if outcome.too_many_processes:
-            return Verdict("error", message("grade_fork_storm", limit=sandbox.EXTRA_PROCESSES), outcome.seconds)
+            return Verdict("error", message("grade_fork_storm", limit=sandbox.EXTRA_PROCESSES), outcome.seconds,
+                           "grade_fork_storm")
         if outcome.timed_out:
-            return Verdict("timeout", message("grade_timeout", seconds=f"{limits.timeout:g}"), outcome.seconds)
+            return Verdict("timeout", message("grade_timeout", seconds=f"{limits.timeout:g}"), outcome.seconds,
+                           "grade_timeout")
         if cpu_limit is not None:
             over = _over_cpu_limit(outcome, cpu_limit)
             if over:
@@ -78,8 +81,10 @@ def grade_answer(exercise: str, answer: str, language: str, job_dir: Path, hidde
         try:
             outputs = wire.load(job_dir / "outputs")
         except wire.WireError as error:
-            return Verdict("error", _ended(outcome, error), outcome.seconds)
-        return Verdict(*_judge(ex, cases, outputs), outcome.seconds)
+            text, reason = _ended(outcome, error)
+            return Verdict("error", text, outcome.seconds, reason)
+        status, text, reason = _judge(ex, cases, outputs)
+        return Verdict(status, text, outcome.seconds, reason)
 
 
 def cpu_limit_of(ex, cases: list) -> float | None:
@@ -99,29 +104,34 @@ def _over_cpu_limit(outcome: sandbox.Outcome, cpu_limit: float) -> Verdict | Non
     if _signal(outcome.returncode) == "SIGXCPU" or (counted is not None and counted > cpu_limit):
         text = message("grade_cpu_over_all", limit=f"{cpu_limit:g}") if counted is None else \
             message("grade_cpu_over", used=f"{counted:.0f}", limit=f"{cpu_limit:g}")
-        return Verdict("timeout", text, outcome.seconds)
+        return Verdict("timeout", text, outcome.seconds, "grade_cpu_over")
     if counted is None:
-        return Verdict("error", message("grade_cpu_uncounted"), outcome.seconds)
+        return Verdict("error", message("grade_cpu_uncounted"), outcome.seconds, "grade_cpu_uncounted")
     return None
 
 
-def _judge(ex, cases: list, outputs) -> tuple[str, str]:
+def _judge(ex, cases: list, outputs) -> tuple[str, str, str]:
+    """Status, message and message id of the judged results."""
     if not isinstance(outputs, dict) or not isinstance(outputs.get("cases"), list) \
             or len(outputs["cases"]) != len(cases):
-        return "error", message("grade_other_cases")
+        return "error", message("grade_other_cases"), "grade_other_cases"
     crashed = next((r[ERROR] for r in outputs["cases"] if isinstance(r, dict) and ERROR in r), None)
     if crashed is not None or not cases:
-        return "error", one_line(_crash_text(crashed) if crashed else message("grade_no_cases"))
+        if not crashed:
+            return "error", message("grade_no_cases"), "grade_no_cases"
+        reason = crashed.get("id") if isinstance(crashed, dict) and isinstance(crashed.get("id"), str) else ""
+        return "error", one_line(_crash_text(crashed)), reason
     try:
         for (device, case), observed in zip(cases, outputs["cases"]):
             with on_device(device):
                 simulated_device.adopt(observed)
                 judge_case(ex, case, observed, ex.expected(case))
     except CheckFailed as failure:
-        return "failed", one_line(failure)
+        return "failed", one_line(failure), failure.message_id or ""
     except Exception as error:  # results shaped unlike any probe's: forged or broken
-        return "error", one_line(message("grade_unjudgeable", error=f"{type(error).__name__}: {error}"))
-    return "ok", ""
+        return "error", one_line(message("grade_unjudgeable", error=f"{type(error).__name__}: {error}")), \
+            "grade_unjudgeable"
+    return "ok", "", ""
 
 
 def _crash_text(crashed) -> str:
@@ -143,14 +153,14 @@ def _signal(code: int | None) -> str | None:
     return signal.Signals(number).name if number in signal.valid_signals() else f"signal {number}"
 
 
-def _ended(outcome: sandbox.Outcome, error: Exception) -> str:
-    """Why the sandbox gave no results: a signal, an exit code, or results it wrote wrong."""
+def _ended(outcome: sandbox.Outcome, error: Exception) -> tuple[str, str]:
+    """Why the sandbox gave no results (a signal, an exit code, or results it wrote wrong), and its message id."""
     code, name = outcome.returncode, _signal(outcome.returncode)
     if name is not None:
         why = {"SIGKILL": "grade_why_killed", "SIGXFSZ": "grade_why_file_size", "SIGXCPU": "grade_why_cpu",
                "SIGSEGV": "grade_why_crashed"}.get(name)
-        return message("grade_died", why=message(why) if why else name)
+        return message("grade_died", why=message(why) if why else name), why or "grade_died"
     if code not in (0, None):
         tail = one_line(outcome.stderr_tail.strip().splitlines()[-1]) if outcome.stderr_tail.strip() else ""
-        return message("grade_exited", code=code, tail=tail).strip()
-    return message("grade_no_results", error=error)
+        return message("grade_exited", code=code, tail=tail).strip(), "grade_exited"
+    return message("grade_no_results", error=error), "grade_no_results"

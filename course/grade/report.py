@@ -2,7 +2,8 @@
 
 Per exercise (each graded test cell of a lesson, both languages together): the score distribution
 (a bar chart, embedded as a base64 PNG, with its counts in a table) and the feedback messages most
-students got, grouped by the judge's message text, with counts. Per student: every notebook's score
+students got, grouped by the judge's message id (the same mistake on different inputs is one line),
+with counts and one student's sentence as the example. Per student: every notebook's score
 and status. Everything is counted from the same rows as ``grades.csv``; numbers carry ``data-``
 attributes so a test (or a script) can read them back.
 """
@@ -43,6 +44,19 @@ def notebook_status(rows: list[Row]) -> str:
     return ", ".join(bad) if bad else "ok"
 
 
+def mistakes_of(rows: list[Row]) -> list[tuple[tuple[str, str], int]]:
+    """((message id, an example sentence), how many rows) for the rows that lost points, most frequent first.
+
+    Rows are grouped by the judge's message id; a row without one (an older stored result) by its text.
+    """
+    groups: dict[str, Counter] = defaultdict(Counter)
+    for row in rows:
+        if row.status != "ok" and row.message:
+            groups[row.reason or row.message][row.message] += 1
+    counted = [((reason, texts.most_common(1)[0][0]), sum(texts.values())) for reason, texts in groups.items()]
+    return sorted(counted, key=lambda item: (-item[1], item[0][0]))
+
+
 def write(path: Path, rows: list[Row], lang: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(path.name + ".partial")
@@ -78,13 +92,14 @@ def render(rows: list[Row], lang: str) -> str:
             parts.append(f"<tr class=\"bin\" data-score=\"{score:g}\" data-count=\"{count}\"><td>{score:g}</td>"
                          f"<td>{count}</td></tr>")
         parts.append(f"</table><h4>{t('messages')}</h4>")
-        messages = Counter(row.message for row in own if row.status != "ok" and row.message)
-        if not messages:
+        mistakes = mistakes_of(own)
+        if not mistakes:
             parts.append(f"<p>{t('no_messages')}</p>")
         else:
             parts.append(f"<table><tr><th>{t('count')}</th><th>{t('message')}</th></tr>")
-            for text, count in messages.most_common(TOP_MESSAGES):
-                parts.append(f"<tr class=\"message\" data-count=\"{count}\"><td>{count}</td><td>{e(text)}</td></tr>")
+            for (reason, example), count in mistakes[:TOP_MESSAGES]:
+                parts.append(f"<tr class=\"message\" data-reason=\"{e(reason)}\" data-count=\"{count}\"><td>{count}</td>"
+                             f"<td>{e(example)}<br><code>{e(reason)}</code></td></tr>")
             parts.append("</table>")
         parts.append("</section>")
     parts.append(f"<h2>{t('students')}</h2><table><tr><th>{t('student')}</th><th>{t('notebook')}</th>"

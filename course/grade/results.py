@@ -57,6 +57,9 @@ class Row:
     max_score: float
     status: str
     message: str
+    reason: str = ""
+    """The message id behind ``message`` (``softmax.not_normalised``, ``grade_timeout``): the class report
+    counts mistakes by it. Not a column of ``grades.csv``."""
 
     def __post_init__(self):
         if self.status not in STATUSES:
