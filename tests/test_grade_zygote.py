@@ -273,3 +273,4 @@ def _zygote_pid(zygote: sandbox.Zygote) -> int:
         except (OSError, ValueError, IndexError):
             continue
     raise AssertionError("no zygote process under its bwrap")
+
