@@ -10,8 +10,6 @@ notebooks is graded like ``submitted/``.
 
 from __future__ import annotations
 
-import csv
-import hashlib
 import os
 import shutil
 import signal
@@ -24,40 +22,19 @@ from pathlib import Path
 import pytest
 
 from autograder import hostile
+from corpus import grade, read_csv, tree_digest
 from course.grade import CHECKPOINT_VARIABLE, gradebook, sandbox
 from course.grade.results import COLUMNS
 
 REPO = Path(__file__).resolve().parent.parent
-TIMEOUT = 45
 SMALL = ["answer-correct", "answer-unanswered", "mistake-wrong-sum-dim0"]
 
 pytestmark = pytest.mark.skipif(shutil.which("bwrap") is None, reason="course grade needs bubblewrap (make test installs it)")
 
 
-def grade(submitted: Path, out: Path, *args: str, wait: bool = True, env: dict | None = None):
-    command = [sys.executable, "-m", "course", "grade", str(submitted), "--out", str(out),
-               "--gradebook", str(out / "gradebook.db"), "--feedback", str(out / "released-feedback"),
-               "--timeout", str(TIMEOUT), *args]
-    # No venv on PATH: the command must find its own tools (nbgrader's alembic among them).
-    env = {**os.environ, "PATH": "/usr/bin:/bin", **(env or {})}
-    if not wait:
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
-
-
 def corpus_rows(corpus, students: list[str]) -> list[dict]:
     """The corpus run's rows for ``students``' lesson 1 notebooks."""
     return [r for r in corpus["rows"] if r["student_id"] in students and r["assignment"] == hostile.ASSIGNMENT]
-
-
-def read_csv(path: Path) -> list[dict]:
-    with open(path, newline="", encoding="utf-8") as handle:
-        return list(csv.DictReader(handle))
-
-
-def tree_digest(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest()
-            for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
 def _cmdline(pid: int) -> bytes | None:
