@@ -74,7 +74,7 @@ def main(args) -> int:
 
 def run(device: str, epochs: int, quick: bool) -> dict:
     """Every measurement, in one run on this machine."""
-    samples = 10_000 if quick else 60_000
+    samples = 3_000 if quick else 60_000
     seed = measure_in_child(["seed"], device, epochs, samples)["seed"]
     side_by_side = measure_in_child(["course", "floor"], device, epochs, samples)
     course, floor = side_by_side["course"], side_by_side["floor"]
