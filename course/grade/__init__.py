@@ -26,6 +26,7 @@ from helper.i18n import add_catalogue
 from .. import config, exports
 from ..paths import REPO, SOURCE
 from . import feedback, gradebook, results, sandbox
+from .checkpoint import pause_at
 from .grader import grade, lesson_cells
 from .judge import Limits
 from .submissions import SubmissionsError, find_jobs
@@ -278,12 +279,7 @@ def record_missing(plan: Plan, place: Place) -> None:
 
 def _checkpoint(job) -> None:
     """The test hook of :data:`CHECKPOINT_VARIABLE` (nothing happens without it)."""
-    fifo = os.environ.get(CHECKPOINT_VARIABLE)
-    if fifo:
-        with open(fifo, "w", encoding="utf-8") as announce:
-            announce.write(f"{job.student_id}/{job.assignment}/{job.notebook}\n")
-        with open(fifo + ".go", encoding="utf-8") as go:
-            go.read()
+    pause_at(CHECKPOINT_VARIABLE, f"{job.student_id}/{job.assignment}/{job.notebook}")
 
 
 def _submission_folder(job) -> Path | None:

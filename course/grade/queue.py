@@ -38,6 +38,8 @@ import time
 from dataclasses import asdict
 from pathlib import Path
 
+from .checkpoint import pause_at
+
 TASK = "course.grade.notebook"
 QUEUE = "course-grade"
 MAX_ATTEMPTS = 3
@@ -216,12 +218,7 @@ def _grade_payload(payload: dict) -> dict:
 
 
 def _checkpoint(payload: dict) -> None:
-    fifo = os.environ.get(CHECKPOINT_VARIABLE)
-    if fifo:
-        with open(fifo, "w", encoding="utf-8") as announce:
-            announce.write(f"{payload['student_id']}/{payload['assignment']}/{payload['notebook']}\n")
-        with open(fifo + ".go", encoding="utf-8") as go:
-            go.read()
+    pause_at(CHECKPOINT_VARIABLE, f"{payload['student_id']}/{payload['assignment']}/{payload['notebook']}")
 
 
 # --- the grader's side ------------------------------------------------------------------------------------
