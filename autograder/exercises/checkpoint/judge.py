@@ -41,8 +41,10 @@ def judge(case: Case, observed: dict, expected: dict) -> None:
                  optimizer=case.inputs["optimizer"])
         fail("checkpoint.optimizer_differs", optimizer=case.inputs["optimizer"])
     resumed = expect_state(observed.get("resumed"), expected["final"])
-    if not (same(resumed["parameters"], expected["final"]["parameters"])
-            and same_optimizer(resumed["optimizer"], expected["final"]["optimizer"])):
+    # The parameters after further steps (the loaded optimizer state was held to the saved one above): a
+    # state like RMSprop's square average, compared after more steps, differs beyond any tolerance between
+    # the sandbox's one thread and the grader's several, as right answers showed on some course seeds.
+    if not same(resumed["parameters"], expected["final"]["parameters"]):
         fail("checkpoint.diverged", steps=case.inputs["steps_after"],
              **first_off(resumed["parameters"], expected["final"]["parameters"]))
     expect_start(observed.get("start"), case.inputs["epoch"], case.inputs["decoy_epoch"])
