@@ -135,9 +135,18 @@ def course_seed() -> int:
     try:
         return int(SEED_FILE.read_text().strip())
     except FileNotFoundError:
-        seed = secrets.randbits(63)
-        SEED_FILE.write_text(f"{seed}\n")
-        return seed
+        pass
+    # Made whole, once: with two graders (or test workers) starting at once, the first link wins and both
+    # read the seed that won, never a half-written file nor one overwritten under the other.
+    partial = SEED_FILE.with_name(f".course-seed.{os.getpid()}.{secrets.token_hex(4)}")
+    partial.write_text(f"{secrets.randbits(63)}\n")
+    try:
+        os.link(partial, SEED_FILE)
+    except FileExistsError:
+        pass
+    finally:
+        partial.unlink()
+    return int(SEED_FILE.read_text().strip())
 
 
 def case_seed(exercise_name: str, seed: int) -> int:

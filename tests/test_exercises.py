@@ -168,3 +168,28 @@ def test_the_visible_check_leaves_the_notebook_state_alone(name):
 
 def _short(message_id: str | None, name: str) -> str | None:
     return message_id.removeprefix(f"{name}.") if message_id else message_id
+
+
+def test_a_course_seed_made_by_another_grader_meanwhile_wins_and_no_partial_file_is_left(tmp_path, monkeypatch):
+    """Two graders (or test workers) on a fresh course may both find no seed: the first one written is
+    the one both use, so the same hidden inputs are drawn everywhere."""
+    import secrets
+
+    import autograder.exercise as facts
+
+    seed_file = tmp_path / ".course-seed"
+    monkeypatch.setattr(facts, "SEED_FILE", seed_file)
+    monkeypatch.delenv("COURSE_SEED", raising=False)
+    draw = secrets.randbits
+
+    def another_grader_writes_first(bits: int) -> int:
+        seed_file.write_text("12345\n")
+        return draw(bits)
+
+    monkeypatch.setattr(secrets, "randbits", another_grader_writes_first)
+    assert facts.course_seed() == 12345
+    monkeypatch.setattr(secrets, "randbits", draw)
+    seed_file.unlink()
+    made = facts.course_seed()
+    assert facts.course_seed() == made == int(seed_file.read_text())
+    assert [p.name for p in tmp_path.iterdir()] == [".course-seed"]
