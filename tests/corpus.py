@@ -6,7 +6,8 @@ the exercises so a small corpus touches every exercise; ``fashion_classifier``'s
 model for up to its CPU budget, come last. ``conftest.graded_corpus`` grades it ONCE per session, locally
 with ``--jobs 2``; tests/test_grade.py checks its rows and tests/test_grade_queue.py grades it again through
 the queue and compares. ``CORPUS_SIZE = None`` takes every sample (the issue's full corpus, ~170 more notebooks:
-minutes per run on two cores); ``COURSE_TEST_CORPUS_SIZE`` overrides it.
+minutes per run on two cores); ``COURSE_TEST_CORPUS_SIZE`` overrides it (a number, or ``all``), and
+``COURSE_TEST_CORPUS_LANGUAGES=both`` grades every sample in both languages.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import csv
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -36,8 +38,14 @@ def corpus_size() -> int | None:
     return CORPUS_SIZE
 
 
+def both_languages() -> bool:
+    """``COURSE_TEST_CORPUS_LANGUAGES=both``: every sample in the English AND the Chinese notebook."""
+    return os.environ.get("COURSE_TEST_CORPUS_LANGUAGES") == "both"
+
+
 def samples(size: int | None = None) -> list[tuple[str, str, str, str]]:
-    """(student id, exercise, sample stem, language) for the first ``size`` samples, round-robin."""
+    """(student id, exercise, sample stem, language) for the first ``size`` samples, round-robin; each in
+    one language, alternately, or (:func:`both_languages`) in both, as two students."""
     size = corpus_size() if size is None else size
     names = sorted((p.parent.name for p in EXERCISES.glob("*/samples")), key=lambda n: (n in EXPENSIVE, n))
     stems = {name: sorted(p.stem for p in (EXERCISES / name / "samples").glob("*.py")) for name in names}
@@ -45,9 +53,11 @@ def samples(size: int | None = None) -> list[tuple[str, str, str, str]]:
     while any(round_ < len(s) for s in stems.values()):
         for name in names:
             if round_ < len(stems[name]):
-                language = ("en", "zh")[len(picked) % 2]
                 student = f"{name}-{stems[name][round_]}".replace("_", "-")
-                picked.append((student, name, stems[name][round_], language))
+                if both_languages():
+                    picked += [(f"{student}-{language}", name, stems[name][round_], language) for language in ("en", "zh")]
+                else:
+                    picked.append((student, name, stems[name][round_], ("en", "zh")[len(picked) % 2]))
         round_ += 1
     return picked if size is None else picked[:size]
 
@@ -81,8 +91,15 @@ def grade(submitted: Path, out: Path, *args: str, wait: bool = True, env: dict |
                "--timeout", str(TIMEOUT), *args]
     env = {**os.environ, "PATH": "/usr/bin:/bin", **(env or {})}
     if not wait:
-        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        return subprocess.Popen(command, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                                preexec_fn=_interruptible)
     return subprocess.run(command, cwd=REPO, env=env, capture_output=True, text=True, timeout=1800)
+
+
+def _interruptible() -> None:
+    """Ctrl-C as at a terminal: a suite started in the background (``pytest &``) ignores SIGINT, and its
+    children would inherit that, so a test's SIGINT would never reach the grader."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 def read_csv(path: Path) -> list[dict]:
