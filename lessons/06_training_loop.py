@@ -73,6 +73,13 @@ import helper
 
 device = helper.device()
 generator = helper.seed_everything(0)
+# [en] Our network is small: on a CPU, splitting its work over several threads saves nothing, and on a
+# [en] busy machine (a class sharing a server) threads that wait for one another make training many
+# [en] times slower. So we use one thread (it changes nothing on a GPU).
+# [zh] 我们的网络很小：在 CPU 上把它的计算分给多个线程，省不下时间；
+# [zh] 而在繁忙的机器上（全班共用一台服务器时），线程之间互相等待会让训练慢上好几倍。
+# [zh] 所以只用一个线程（对 GPU 没有影响）。
+torch.set_num_threads(1)
 print("PyTorch", torch.__version__, helper.tr(en="on", zh="运行在"), device)
 
 # %% [markdown] lang="en"
