@@ -3,8 +3,8 @@
 #       create .venv (pinned packages) if it is missing or out of date; nothing else
 #   make run [lang=zh] [headless=1] [ip=0.0.0.0]
 #       set up if needed, prepare data and notebooks, start JupyterLab
-#   make test
-#       set up if needed, prepare data, run the whole test suite
+#   make test [workers=2]
+#       set up if needed, prepare data, run the whole test suite on `workers` processes (pytest-xdist)
 #   make hub roster=roster.csv [course=ID] [ip=0.0.0.0] [port=8000]   (as root; `make hub stop=1` ends it)
 #       JupyterHub for a class on this server: accounts from the roster, nbgrader exchange, Formgrader
 
@@ -12,6 +12,7 @@ PYTHON ?= python3
 VENV ?= .venv
 PY := $(VENV)/bin/python
 lang ?= en
+workers ?= 2
 
 # Offline data mirror: on machines that have ../shared/data (this project's CI and dev machines) it
 # is used; elsewhere the variable is empty and the data sets are downloaded by torchvision.
@@ -33,7 +34,7 @@ run: setup
 	$(PY) -m course lab --lang $(lang) $(if $(headless),--headless) $(if $(ip),--ip $(ip))
 
 test: setup data browser sandbox queue-setup hub-setup
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(workers) $(PYTEST_ARGS)
 
 # The browser tests (pytest -m browser) drive Chromium. As root on Debian/Ubuntu, install it from
 # Debian's packages when missing, with a CJK font so Chinese lesson text renders in the browser.

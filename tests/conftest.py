@@ -24,6 +24,41 @@ DEVICES = [
 ]
 
 
+GRADED_CORPUS_FILES = ("test_grade.py", "test_grade_samples.py", "test_grade_report.py", "test_grade_queue.py")
+"""The test files that use the session's graded corpus (:func:`graded_corpus`): one unit of work for xdist."""
+
+
+def unit_of_work(nodeid: str) -> str:
+    """What one xdist worker runs as a whole, when ``make test`` runs the suite on both cores: a file (a
+    notebook's cells run in order in one kernel; a module's tests share its module-scoped term, hub or
+    Lab), and the files that share the graded corpus together, so it is graded once, not once per worker."""
+    path = nodeid.split("::", 1)[0]
+    return "graded corpus" if Path(path).name in GRADED_CORPUS_FILES else path
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_xdist_make_scheduler(config, log):
+    from xdist.scheduler import LoadScopeScheduling
+
+    class ByUnitOfWork(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return unit_of_work(nodeid)
+
+    return ByUnitOfWork(config, log)
+
+
+def pytest_collection_modifyitems(config, items):
+    """The graded corpus's tests first (the longest unit of work starts first), and none elsewhere."""
+    def uses_the_corpus(item) -> bool:
+        info = getattr(item, "_fixtureinfo", None)
+        return info is not None and "graded_corpus" in info.name2fixturedefs
+
+    strays = [item.nodeid for item in items if uses_the_corpus(item) and item.path.name not in GRADED_CORPUS_FILES]
+    if strays:
+        raise pytest.UsageError(f"add their files to GRADED_CORPUS_FILES in tests/conftest.py: {strays}")
+    items.sort(key=lambda item: unit_of_work(item.nodeid) != "graded corpus")  # stable: the rest keep their order
+
+
 def mirror_path() -> Path:
     """The offline mirror the tests use: ``$COURSE_DATA_MIRROR``, else ``../shared/data`` beside the repo."""
     configured = os.environ.get(MIRROR_VARIABLE)
