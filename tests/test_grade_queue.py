@@ -127,35 +127,41 @@ def test_a_task_whose_worker_dies_three_times_is_an_error_row_not_a_lost_student
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
 
 
+def grade_pausing(submitted: Path, out: Path, url: str, pauses: int, at_pause, env: dict | None = None):
+    """``course grade --queue`` that stops after each of its first ``pauses`` saved notebooks (its checkpoint
+    FIFO) while ``at_pause(n)`` runs, then goes on: (exit code, output, what it announced)."""
+    fifo = out.parent / "checkpoint"
+    os.mkfifo(fifo)
+    os.mkfifo(f"{fifo}.go")
+    announced: list[str] = []
+
+    def serve() -> None:
+        while len(announced) < pauses:
+            announced.append(fifo.read_text(encoding="utf-8"))
+            at_pause(len(announced))
+            with open(f"{fifo}.go", "w", encoding="utf-8"):
+                pass
+
+    running = corpus.grade(submitted, out, "--queue", url, wait=False, env={CHECKPOINT_VARIABLE: str(fifo), **(env or {})})
+    threading.Thread(target=serve, daemon=True).start()
+    try:
+        output, _ = running.communicate(timeout=600)
+    finally:
+        if running.poll() is None:
+            running.kill()
+            running.communicate()
+    return running.returncode, output, announced
+
+
 def test_a_redis_restart_during_a_run_loses_nothing(graded_corpus, tmp_path, redis):
     """Redis (no persistence) is restarted, empty, once the first notebook is saved; the grader notices the new
     server, sends the unfinished notebooks again under the same ids, and finishes with the same grades."""
     submitted = corpus.build(tmp_path, 0, SMALL)
     out = tmp_path / "out"
-    fifo = tmp_path / "checkpoint"
-    os.mkfifo(fifo)
-    os.mkfifo(f"{fifo}.go")
-    announced: list[str] = []
-
-    def release_each() -> None:
-        while len(announced) < len(SMALL):
-            announced.append(fifo.read_text(encoding="utf-8"))
-            if len(announced) == 1:
-                redis.restart()
-            with open(f"{fifo}.go", "w", encoding="utf-8"):
-                pass
-
     with servers.workers(redis.url, 1):
-        running = corpus.grade(submitted, out, "--queue", redis.url, wait=False, env={CHECKPOINT_VARIABLE: str(fifo)})
-        releaser = threading.Thread(target=release_each, daemon=True)
-        releaser.start()
-        try:
-            output, _ = running.communicate(timeout=600)
-        finally:
-            if running.poll() is None:
-                running.kill()
-                running.communicate()
-    assert running.returncode == 0, output
+        code, output, announced = grade_pausing(submitted, out, redis.url, len(SMALL),
+                                                lambda n: redis.restart() if n == 1 else None)
+    assert code == 0, output
     assert "restarted" in output and len(announced) == len(SMALL)
     assert corpus.read_csv(out / "grades.csv") == rows_of(graded_corpus, SMALL)
 
@@ -167,29 +173,10 @@ def test_redis_away_longer_than_the_grader_waits_stops_the_run_and_the_same_comm
     Redis back (empty), the same command grades only the other notebooks, to the same grades."""
     submitted = corpus.build(tmp_path, 0, SMALL)
     out = tmp_path / "out"
-    fifo = tmp_path / "checkpoint"
-    os.mkfifo(fifo)
-    os.mkfifo(f"{fifo}.go")
-    announced: list[str] = []
-
-    def stop_redis_after_the_first() -> None:
-        announced.append(fifo.read_text(encoding="utf-8"))
-        redis.stop()
-        with open(f"{fifo}.go", "w", encoding="utf-8"):
-            pass
-
     with servers.workers(redis.url, 1):
-        running = corpus.grade(submitted, out, "--queue", redis.url, wait=False,
-                               env={CHECKPOINT_VARIABLE: str(fifo), "COURSE_QUEUE_RECONNECT": "2"})
-        stopper = threading.Thread(target=stop_redis_after_the_first, daemon=True)
-        stopper.start()
-        try:
-            output, _ = running.communicate(timeout=600)
-        finally:
-            if running.poll() is None:
-                running.kill()
-                running.communicate()
-        assert running.returncode == 75, output
+        code, output, _ = grade_pausing(submitted, out, redis.url, 1, lambda n: redis.stop(),
+                                        env={"COURSE_QUEUE_RECONNECT": "2"})
+        assert code == 75, output
         assert "stopped answering for 2 s" in output and "1 notebook result(s) are saved" in output, output
         assert "Run the same command again when the queue answers" in output
         assert len(list((out / "results").rglob("*.json"))) == 1
@@ -198,25 +185,6 @@ def test_redis_away_longer_than_the_grader_waits_stops_the_run_and_the_same_comm
     assert again.returncode == 0, again.stdout + again.stderr
     assert "reusing 1 stored result(s)" in again.stdout, again.stdout
     assert corpus.read_csv(out / "grades.csv") == rows_of(graded_corpus, SMALL)
-
-
-def test_a_worker_whose_visibility_timeout_is_shorter_than_a_notebook_may_take_refuses_it(graded_corpus, tmp_path,
-                                                                                           redis):
-    """Redis would deliver such a task again to another worker while the first still grades it: the worker
-    refuses, saying which option to start it with; the row is not saved, so a right worker grades it later."""
-    submitted = corpus.build(tmp_path, 0, ["answer-correct"])
-    out = tmp_path / "out"
-    with servers.workers(redis.url, 1, "--visibility-timeout", "30"):
-        refused = corpus.grade(submitted, out, "--queue", redis.url)
-    assert refused.returncode == 0, refused.stdout + refused.stderr
-    [row] = corpus.read_csv(out / "grades.csv")
-    assert (row["status"], row["score"]) == ("error", "0")
-    assert "visibility timeout of 30 s" in row["message"] and "--visibility-timeout" in row["message"], row
-    assert not (out / "results").exists() or not list((out / "results").rglob("*.json"))
-    with servers.workers(redis.url, 1):
-        again = corpus.grade(submitted, out, "--queue", redis.url)
-    assert again.returncode == 0, again.stdout + again.stderr
-    assert corpus.read_csv(out / "grades.csv") == rows_of(graded_corpus, ["answer-correct"])
 
 
 @pytest.mark.skipif(not servers.have_postgres(), reason="needs PostgreSQL (initdb, pg_ctl; make test installs it)")
