@@ -74,7 +74,9 @@ def grade_seconds(submitted: Path, out: Path, db: Path, queue: str | None = None
 
 
 def split(submitted: Path, db_folder: Path, count: int = 4) -> dict:
-    """Seconds per notebook in: sandbox start, probe (rest of the sandboxed run), judge, the grader's own steps."""
+    """Seconds in: the zygote's start (once per grading thread: bubblewrap, Python, torch and the probes
+    imported), and per notebook once it runs: the sandboxed run (a fork of the zygote running the probe on
+    the hidden cases), the judge, preparing the cases, the grader's own steps."""
     from .grade import _data_root, judge, sandbox
     from .grade.grader import grade
     from .grade.judge import Limits
@@ -95,18 +97,14 @@ def split(submitted: Path, db_folder: Path, count: int = 4) -> dict:
     limits = Limits(300, 8 * 2**30, os.cpu_count() or 1)
     hidden = [REPO, submitted, db_folder, _data_root()]
     paths = sorted(submitted.rglob("*.ipynb"))[:count]
+    job = lambda path: Job(path.parent.parent.name, ASSIGNMENT, NOTEBOOK, path)  # noqa: E731
     with tempfile.TemporaryDirectory(prefix="course-bench-split-") as work:
         work = Path(work)
-        # An empty Python in the sandbox: what every sandboxed run pays before the probe starts.
-        empty = work / "empty"
-        empty.mkdir()
-        sandbox.copy_runtime(empty)
-        (empty / "work").mkdir(exist_ok=True)
+        grade(job(paths[0]), hidden, limits, work)  # the grader's own imports, once
+        sandbox.kill_all()
         started = time.perf_counter()
-        for _ in range(count):
-            sandbox.run(empty, hidden, ["python", "-P", "-B", "-c", "pass"], timeout=60, memory_bytes=8 * 2**30,
-                        threads=limits.threads, cpu_limit=None)
-        start_seconds = (time.perf_counter() - started) / count
+        grade(job(paths[0]), hidden, limits, work)  # with a zygote to start
+        cold = time.perf_counter() - started
         sandbox.run, judge._judge, judge.grade_answer = around("run", real_run), around("judge", real_judge), \
             around("answer", real_answer)
         import course.grade.grader as grader_module
@@ -114,14 +112,14 @@ def split(submitted: Path, db_folder: Path, count: int = 4) -> dict:
         grader_module.grade_answer = judge.grade_answer
         try:
             started = time.perf_counter()
-            for path in paths:
-                grade(Job(path.parent.parent.name, ASSIGNMENT, NOTEBOOK, path), hidden, limits, work)
+            for path in paths:  # the zygote started: what every further notebook costs
+                grade(job(path), hidden, limits, work)
             total = (time.perf_counter() - started) / len(paths)
         finally:
             sandbox.run, judge._judge, judge.grade_answer = real_run, real_judge, real_answer
             grader_module.grade_answer = real_answer
     run, judged, answer = (timed[k] / len(paths) for k in ("run", "judge", "answer"))
-    return {"total": total, "sandbox_start": start_seconds, "probe": max(0.0, run - start_seconds),
+    return {"total": total, "zygote_start": max(0.0, cold - total), "probe": run,
             "judge": judged, "prepare": max(0.0, answer - run - judged), "grader": max(0.0, total - answer)}
 
 
@@ -239,10 +237,11 @@ Grading step only (the one-time registration of an assignment in the gradebook a
 |---|---|---|
 {chr(10).join(rows)}
 
-One notebook, {split_['total']:.2f} s: sandbox start (an empty Python in bubblewrap) {split_['sandbox_start']:.2f} s,
-probe (the rest of the sandboxed run: imports, the answer on the hidden cases) {split_['probe']:.2f} s, judge
-{split_['judge']:.3f} s, preparing the cases {split_['prepare']:.2f} s, the grader's own steps (reading the
-notebook, tamper checks) {split_['grader']:.3f} s; timed around those calls in the grading process.
+Each grading thread (and each worker's pool process) starts one sandbox, its zygote, once: bubblewrap,
+Python, torch and the probes imported, {split_['zygote_start']:.2f} s. Then one notebook, {split_['total']:.2f} s:
+the sandboxed run (a fresh fork of the zygote running the probe on the hidden cases) {split_['probe']:.2f} s,
+judge {split_['judge']:.3f} s, preparing the cases {split_['prepare']:.2f} s, the grader's own steps (reading
+the notebook, tamper checks) {split_['grader']:.3f} s; timed around those calls in the grading process.
 
 The queue's own cost per task: {n} notebooks that need no sandbox (not JSON) through one worker took
 {figures['overhead_total']:.2f} s, locally {figures['overhead_local']:.2f} s (the same rows, gradebook and CSV

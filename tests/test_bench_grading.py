@@ -4,7 +4,7 @@ from course import bench_grading
 from course.benchmarks import write_section
 
 FIGURES = {"students": 16, "cores": 2, "local": 64.0, "workers": {1: 66.0, 2: 40.0, 4: 32.0},
-           "split": {"total": 4.0, "sandbox_start": 0.25, "probe": 3.2, "judge": 0.05, "prepare": 0.1, "grader": 0.05},
+           "split": {"total": 4.0, "zygote_start": 2.5, "probe": 3.45, "judge": 0.05, "prepare": 0.1, "grader": 0.05},
            "overhead_total": 3.0, "overhead_local": 1.0}
 
 

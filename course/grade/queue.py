@@ -28,9 +28,11 @@ Nothing here is imported unless ``--queue`` or the ``worker`` verb is used.
 
 from __future__ import annotations
 
+import atexit
 import base64
 import hashlib
 import os
+import shutil
 import socket
 import sys
 import tempfile
@@ -149,9 +151,12 @@ def worker_main(args) -> int:
     from ..paths import REPO
     from . import _data_root
 
-    _WORKER.update(version=course_version(), visibility=args.visibility_timeout,
+    scratch = Path(tempfile.mkdtemp(prefix="course-worker-"))  # every task's files, below one hidden folder
+    owner = os.getpid()  # the pool's processes are forked from this one: only it removes the folder
+    atexit.register(lambda: os.getpid() == owner and shutil.rmtree(scratch, ignore_errors=True))
+    _WORKER.update(version=course_version(), visibility=args.visibility_timeout, scratch=scratch,
                    threads=args.threads or max(1, (os.cpu_count() or 1) // args.concurrency),
-                   hidden=[REPO, _data_root(), *[p.resolve() for p in args.hide]])
+                   hidden=[REPO, _data_root(), scratch, *[p.resolve() for p in args.hide]])
     print(f"course worker: course version {_WORKER['version']}, queue {redacted(args.queue)}, "
           f"{args.concurrency} at once, {_WORKER['threads']} thread(s) each", flush=True)
     from . import grader  # noqa: F401  (torch and the judges, imported once before the pool forks)
@@ -201,8 +206,12 @@ def _grade_payload(payload: dict) -> dict:
 
     data = base64.b64decode(payload["data"])
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory(prefix="course-worker-") as scratch:
+    # Below the worker's one scratch folder, hidden from the sandbox once: the same hidden paths for every task,
+    # so each pool process keeps its zygote (a folder of its own per task would start a sandbox per task).
+    root = _WORKER.get("scratch")
+    with tempfile.TemporaryDirectory(prefix="task-", dir=root) as scratch:
         scratch = Path(scratch)
+        hidden = _WORKER.get("hidden", []) if root else [scratch]
         folder = scratch / "submitted" / payload["student_id"] / payload["assignment"]
         folder.mkdir(parents=True)
         path = folder / Path(payload["filename"]).name
@@ -212,7 +221,7 @@ def _grade_payload(payload: dict) -> dict:
         work_root.mkdir()
         job = Job(payload["student_id"], payload["assignment"], payload["notebook"], path)
         limits = Limits(payload["timeout"], payload["memory_bytes"], _WORKER.get("threads", 1))
-        graded = grade(job, [*_WORKER.get("hidden", []), scratch], limits, work_root)
+        graded = grade(job, hidden, limits, work_root)
     return {"rows": [asdict(row) for row in graded.rows], "answers": graded.answers,
             "seconds": time.perf_counter() - started, "worker": socket.gethostname()}
 
@@ -242,7 +251,7 @@ def grade_all(plan, place, limits, scratch: Path, url: str, finish, done: dict) 
     app = app_for(url)
     backend = app.backend
     try:
-        if plan.pending and not app.control.ping(timeout=1.0):
+        if plan.pending and not app.control.ping(timeout=1.0, limit=1):  # the first answer is enough
             print(f"note: no worker answers on {redacted(url)} yet; tasks wait in the queue until one starts "
                   f"(python -m course worker --queue {redacted(url)})", file=sys.stderr)
     except Exception:  # noqa: BLE001 - only a hint
