@@ -8,7 +8,9 @@ the others use one to four notebooks.
 
 from __future__ import annotations
 
+import json
 import os
+import re
 import shutil
 import signal
 import threading
@@ -43,13 +45,27 @@ def rows_of(graded_corpus, students: list[str]) -> list[dict]:
     return [r for r in graded_corpus["rows"] if r["student_id"] in students and r["assignment"] == hostile.ASSIGNMENT]
 
 
+MEASURED = {"fashion_classifier.projected"}
+"""Messages that state what was measured during the run (how long a batch took): the same grade, not the same text."""
+
+
+def without_measures(rows: list[dict], out: Path) -> list[dict]:
+    """grades.csv's rows, the numbers masked in the messages that state a measurement (found by the message
+    id that ``out/results`` stores with each row)."""
+    measured = {(r["student_id"], r["assignment"], r["notebook"], r["grade_id"])
+                for path in (out / "results").rglob("*.json")
+                for r in json.loads(path.read_text(encoding="utf-8"))["rows"] if r.get("reason") in MEASURED}
+    return [{**r, "message": re.sub(r"\d+(\.\d+)?", "#", r["message"])}
+            if (r["student_id"], r["assignment"], r["notebook"], r["grade_id"]) in measured else r for r in rows]
+
+
 def test_the_queue_grades_the_corpus_exactly_as_local_grading(graded_corpus, tmp_path, redis):
     out = tmp_path / "out"
     with servers.workers(redis.url, 2):
         result = corpus.grade(graded_corpus["submitted"], out, "--queue", redis.url)
     assert result.returncode == 0, result.stdout + result.stderr
     local = graded_corpus["folder"] / "out"
-    assert corpus.read_csv(out / "grades.csv") == graded_corpus["rows"]
+    assert without_measures(corpus.read_csv(out / "grades.csv"), out) == without_measures(graded_corpus["rows"], local)
     assert corpus.read_csv(out / "summary.csv") == corpus.read_csv(local / "summary.csv")
     assert corpus.read_csv(out / "lms.csv") == corpus.read_csv(local / "lms.csv")
     assert gradebook.scores(out / "gradebook.db") == gradebook.scores(local / "gradebook.db")

@@ -10,6 +10,7 @@ held to their pins in-process by tests/test_exercises.py.
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
 
@@ -32,17 +33,29 @@ def pinned(name: str, stem: str) -> str | None:
 
 def says(message: str, template: str) -> bool:
     """Whether ``message`` is ``template`` filled in: its fixed pieces, in order (a message cut at 300
-    characters, ending in "…", needs only the pieces before the cut)."""
+    characters, ending in "…", needs the pieces before the cut, and the start of the piece it cuts)."""
     cut = message.endswith("…")
-    body = message.removesuffix("…")
-    pieces = [p.strip() for p in re.split(r"\{[^}]*\}", " ".join(template.split())) if p.strip()]
+    body = " ".join(message.removesuffix("…").split())
+    pieces = [literal.strip() for literal, *_ in string.Formatter().parse(" ".join(template.split())) if literal.strip()]
     position = 0
     for piece in pieces:
         found = body.find(piece, position)
         if found < 0:
-            return cut and position > 0
+            rest = body[position:]
+            return cut and any(piece.startswith(rest[start:].lstrip()) and len(rest) - start >= min(len(piece), 10)
+                               for start in range(len(rest)))
         position = found + len(piece)
     return True
+
+
+def test_a_cut_message_matches_its_template_up_to_the_cut_and_no_further():
+    template = "A {x} is not a tensor, and Python answered with a bool. Take the indices: `argmax`."
+    assert says("A pair is not a tensor, and Python answered wi…", template)  # cut inside the second piece
+    assert says("A pair is not a tensor, and Python answered with a bool. Take the indices: `argmax`.", template)
+    assert not says("A pair is not a tensor, and Python shouted wi…", template)
+    assert not says("A pair is a tensor…", template)
+    assert not says("A pair is not a tensor, and Python answered with a bool.", template)  # not cut: all of it
+    assert says('Save: `save({"model": m}, path)`, then…', 'Save: `save({{"model": {name}}}, path)`, then load it.')
 
 
 def template(name: str, message_id: str, language: str) -> str:
