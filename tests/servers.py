@@ -163,12 +163,20 @@ class Worker:
         self.name = f"course-{self.process.pid}@{socket.gethostname()}"
 
     def wait_ready(self) -> "Worker":
+        import redis
+
         from course.grade.queue import app_for
 
         app = app_for(self.url)
+
+        def answers() -> bool:
+            try:
+                return any(self.name in reply for reply in app.control.ping([self.name], timeout=0.5))
+            except redis.ConnectionError:  # kombu's pooled connection to a Redis that has restarted since: the next is new
+                return False
+
         try:
-            wait_until(lambda: any(self.name in reply for reply in app.control.ping([self.name], timeout=0.5)),
-                       f"worker {self.name}", process=self.process)
+            wait_until(answers, f"worker {self.name}", process=self.process)
         finally:
             app.close()
         return self
