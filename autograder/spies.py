@@ -137,9 +137,15 @@ class Retention:
         return sum(any(ref() is not None for ref in refs) for refs in batches)
 
     def report(self) -> dict:
-        """As plain data, after the call: the most stale batches alive at a forward pass, and alive now."""
-        gc.collect()
-        return {"during": max(self.stale, default=0), "after": self.alive(), "batches": len(self.refs)}
+        """As plain data, after the call: the most stale batches alive at a forward pass, and alive now.
+
+        What only a reference cycle keeps is not held: a full garbage collection frees it, but only when
+        something looks alive (it costs 0.15 s in a kernel that has imported torch, on every call)."""
+        after = self.alive()
+        if after:
+            gc.collect()
+            after = self.alive()
+        return {"during": max(self.stale, default=0), "after": after, "batches": len(self.refs)}
 
 
 class Spy(nn.Module):

@@ -37,6 +37,32 @@ def test_a_tensor_left_on_the_cpu_meets_the_gpu_error():
     assert x.device.type == "cpu"  # outside, every tensor is where it really is
 
 
+def test_writing_cpu_values_into_a_gpu_tensor_leaves_it_on_the_gpu():
+    """``copy_``, ``x[i] = ...`` and a foreach update given the same list twice write into their first
+    argument, which stays where it is: the result takes the first tensor's device, in argument order."""
+    with simulated_device.simulated():
+        x = torch.zeros(3, device="cuda")
+        x.copy_(torch.ones(3))
+        x[0] = torch.tensor(5.0)
+        params = [torch.zeros(2, device="cuda"), torch.zeros(1, device="cuda")]
+        torch._foreach_addcmul_(params, params, params, value=0.5)
+        assert x.device.type == "cuda" and [p.device.type for p in params] == ["cuda", "cuda"]
+        assert torch.equal(x.cpu(), torch.tensor([5.0, 1.0, 1.0]))
+        with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device"):
+            x + params[0][:1].cpu().expand(3)
+
+
+def test_a_mark_belongs_to_one_tensor_and_goes_with_it():
+    with simulated_device.simulated():
+        ids = set()
+        for _ in range(200):  # new tensors reuse the ids of freed ones: none inherits a freed one's mark
+            on_gpu = torch.ones(2, device="cuda")
+            ids.add(id(on_gpu))
+            del on_gpu
+            assert torch.ones(2).device.type == "cpu"
+        assert len(simulated_device._marks._by_id) < 50, "marks of freed tensors are forgotten"
+
+
 def test_one_thread_leaving_does_not_end_the_simulation_of_another():
     before = class_attributes()
     inside, release, left = threading.Event(), threading.Event(), threading.Event()
