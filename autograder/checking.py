@@ -32,44 +32,61 @@ PUBLIC = "public"
 """Stem of the file of public expected values in an exercise's folder (``public.json`` + ``public.safetensors``)."""
 
 
+_just_checked: dict[str, tuple[tuple, set[tuple[str, str]]]] = {}
+"""Per exercise, what its last visible check passed: (the answer's objects, {(device, case name)}). The
+hidden test block follows ``check`` in the same test cell, so it need not run those cases again (lesson
+9's graded run trained twice for the same verdict)."""
+
+
 def check(name: str, *defined) -> None:
     """Run the visible check of exercise ``name`` on what the answer cell defined; print what passed."""
+    _just_checked.pop(name, None)
     ex = exercise(name)
     expected = public_expected(ex)
     refused = text_problem(ex, defined)
     if refused:
         fail(refused[0], **refused[1])
-    unverified = False
+    unverified, judged = False, set()
     with untouched_state():
         for case in ex.public_cases():
             notes = judge_case(ex, case, probe_case(ex, defined, case), expected[case.name]) or ()
+            judged.add(("cpu", case.name))
             passed(message(case.title))
             for note in notes:
                 text = message(note.message_id, **note.fields)
                 print(message("check_unverified" if note.unverified else "check_note", text=text))
                 unverified = unverified or note.unverified
         if "cuda" in ex.devices:
-            check_on_gpu(ex, defined, expected)
+            judged.add(("cuda", check_on_gpu(ex, defined, expected)))
+    _just_checked[name] = (defined, judged)
     # Never "all checks passed" when a judge said it could not verify something here.
     print(message("not_all_verified" if unverified else "all_passed"))
 
 
-def check_on_gpu(ex: Exercise, defined: tuple, expected: dict) -> None:
-    """The first public case again with everything on the GPU: simulated when this machine has none."""
+def check_on_gpu(ex: Exercise, defined: tuple, expected: dict) -> str:
+    """The first public case again with everything on the GPU: simulated when this machine has none. Its name."""
     with on_device("cuda"):
         case = ex.public_cases(device="cuda")[0]
         judge_case(ex, case, probe_case(ex, defined, case), simulated_device.move(expected[case.name], "cuda"))
     passed(message("on_gpu", what=message(case.title)))
+    return case.name
 
 
 def hidden_tests(name: str, *defined, devices: list[str] | None = None, seed: int | None = None) -> None:
-    """Probe and judge every case in this process (stock nbgrader); raise CheckFailed at the first wrong one."""
+    """Probe and judge every case in this process (stock nbgrader); raise CheckFailed at the first wrong one.
+
+    The cases that the visible check just passed for these very objects (the line above in the test cell)
+    are not judged again: the same probe and judge, on the same inputs, against the same values."""
     ex = exercise(name)
+    checked_objects, judged = _just_checked.pop(name, ((), set()))
+    if len(checked_objects) != len(defined) or any(a is not b for a, b in zip(checked_objects, defined)):
+        judged = set()
     with untouched_state():
         for device in devices or available_devices(ex):
             with on_device(device):
                 for case in ex.cases(device, seed):
-                    judge_case(ex, case, probe_case(ex, defined, case), ex.expected(case))
+                    if (device, case.name) not in judged:
+                        judge_case(ex, case, probe_case(ex, defined, case), ex.expected(case))
 
 
 def text_problem(ex: Exercise, defined: tuple):

@@ -16,6 +16,7 @@ import re
 import pytest
 import torch
 
+from autograder import checking
 from autograder.checking import hidden_tests, public_expected_is_current
 from autograder.exercise import EXERCISES, exercise
 from autograder.testing import define, sample_source
@@ -143,6 +144,42 @@ def test_wrong_samples_get_their_pinned_message(name, stem):
         with pytest.raises(CheckFailed) as shown:
             visible(name, defined)
         assert _short(shown.value.message_id, name) == pinned.get("visible", pinned["expect"]), str(shown.value)
+
+
+def test_the_hidden_block_skips_only_what_the_visible_check_just_passed_for_the_same_answer(monkeypatch):
+    """A test cell runs ``check`` and then, in the source notebook, ``hidden_tests`` on the same objects:
+    the public cases that the check has just passed are not judged twice. Another answer (the same code
+    defined again), a second hidden run, or a check that failed since leaves nothing to skip."""
+    name = "sgd_update"
+    ex = exercise(name)
+    probed = []
+    probe_case = checking.probe_case
+    monkeypatch.setattr(checking, "probe_case", lambda *args: probed.append(args[2].name) or probe_case(*args))
+
+    def hidden_run(defined) -> list[str]:
+        probed.clear()
+        hidden_tests(name, *defined)
+        return list(probed)
+
+    answer = solution(name, "en")
+    every = hidden_run(answer)
+    skipped = [c.name for c in ex.public_cases()]
+    if "cuda" in ex.devices:
+        with checking.on_device("cuda"):
+            skipped.append(ex.public_cases("cuda")[0].name)
+    visible(name, answer)
+    rest = hidden_run(answer)
+    assert len(rest) == len(every) - len(skipped) and all(rest.count(c) + skipped.count(c) == every.count(c)
+                                                          for c in set(every))
+    assert hidden_run(answer) == every  # the check's record is used once
+    visible(name, answer)
+    assert hidden_run(solution(name, "en")) == every
+    wrong = next(p.values[1] for p in samples("wrong_")
+                 if p.values[0] == name and pins(name, p.values[1]).get("visible") != "passes")
+    visible(name, answer)
+    with pytest.raises(CheckFailed):
+        visible(name, sample(name, wrong))
+    assert hidden_run(answer) == every
 
 
 @pytest.mark.parametrize("name", PACKAGED)
