@@ -51,6 +51,11 @@ def register(subparsers) -> None:
     parser.add_argument("--students", type=int, default=16, help="with --grading: notebooks graded per run (default 16)")
     parser.add_argument("--queue", metavar="URL", default=None,
                         help="with --grading: Redis to use (default: a private redis-server started for the run)")
+    parser.add_argument("--against", metavar="REV", default=None,
+                        help="only the solution notebooks: this tree's against those of git revision REV, both run "
+                        "here, interleaved (course/bench_against.py)")
+    parser.add_argument("--only", action="append", default=None, metavar="TEXT",
+                        help="with --against: only the notebooks whose path contains TEXT (repeatable; not written)")
     parser.set_defaults(run=main)
 
 
@@ -59,6 +64,10 @@ def main(args) -> int:
         from . import bench_grading
 
         return bench_grading.main(args)
+    if args.against:
+        from . import bench_against
+
+        return bench_against.main(args)
     if args.device == "cuda":
         import torch
 

@@ -19,5 +19,5 @@ def write_section(section: str, path: Path = FILE) -> None:
         text = text.rstrip("\n") + "\n\n" + section
     else:
         end = text.find("\n## ", start + len(heading))
-        text = text[:start] + section + (text[end + 1:] if end != -1 else "")
+        text = text[:start] + section.rstrip("\n") + ("\n\n" + text[end + 1:] if end != -1 else "")
     path.write_text(text.rstrip("\n") + "\n", encoding="utf-8")

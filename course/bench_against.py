@@ -1,0 +1,103 @@
+"""``python -m course bench --against REV``: the solution notebooks of this tree against those of REV, here.
+
+A figure recorded on another day is usually from another machine (BENCHMARKS.md's lesson times of
+2026-12-03 came from an AMD EPYC, those of 2026-12-07 from an Intel Xeon), so "how much slower did the
+lessons get" is only answered by running both versions on one machine, at one time. REV is checked out
+in a temporary git worktree; each notebook the two trees share runs four times in a fresh kernel, in the
+order REV, this tree, this tree, REV, so that a change in the machine's load hits both alike, and the
+faster of each pair counts. A kernel imports ``helper`` and ``autograder`` from its own tree
+(``PYTHONPATH``); both read the same prepared data.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from .bench import run_child
+from .paths import REPO, SOURCE
+
+RUN_ONE = ("import json, sys, time, nbformat; from pathlib import Path; from nbclient import NotebookClient\n"
+           "nb = nbformat.read(sys.argv[1], as_version=4); start = time.perf_counter()\n"
+           "NotebookClient(nb, timeout=600, resources={'metadata': {'path': str(Path(sys.argv[1]).parent)}}).execute()\n"
+           "print(json.dumps(round(time.perf_counter() - start, 2)))")
+
+
+def section_heading(rev: str) -> str:
+    return f"## Solution notebooks against {rev}"
+
+
+def main(args) -> int:
+    from .benchmarks import write_section
+
+    try:
+        commit = _git("rev-parse", "--verify", f"{args.against}^{{commit}}").strip()
+    except subprocess.CalledProcessError:
+        print(f"error: --against {args.against}: not a commit of this repository (git rev-parse failed)",
+              file=sys.stderr)
+        return 2
+    folder = Path(tempfile.mkdtemp(prefix="course-bench-against-"))
+    try:
+        _git("worktree", "add", "--detach", str(folder / "tree"), commit)
+        figures = compare(folder / "tree", args.only)
+    finally:
+        subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(folder / "tree")],
+                       capture_output=True)
+        shutil.rmtree(folder, ignore_errors=True)
+    text = report(args.against, commit, figures)
+    print(json.dumps(figures, indent=2) if args.json else text)
+    if not args.no_write and not args.only:
+        write_section(text)
+    return 0
+
+
+def compare(other: Path, only: list[str] | None = None) -> dict:
+    """Seconds per shared notebook, best of two runs each, for ``other`` (a tree) and this one."""
+    from helper.data import DATA_ROOT_VARIABLE, data_root
+
+    shared = sorted(str(p.relative_to(other / "source")) for p in (other / "source").glob("*/*.ipynb")
+                    if (SOURCE / p.relative_to(other / "source")).is_file())
+    shared = [n for n in shared if not only or any(o in n for o in only)]
+    if not shared:
+        raise SystemExit("error: the two trees share no solution notebook (source/*/*.ipynb)")
+    env = {DATA_ROOT_VARIABLE: str(data_root())}
+    rows = {}
+    for notebook in shared:
+        then1, now1, now2, then2 = (_seconds(root, notebook, env) for root in (other, REPO, REPO, other))
+        rows[notebook] = {"then": min(then1, then2), "now": min(now1, now2)}
+        print(f"{notebook}: {rows[notebook]['then']} s then, {rows[notebook]['now']} s now", file=sys.stderr)
+    then, now = (round(sum(r[key] for r in rows.values()), 1) for key in ("then", "now"))
+    return {"notebooks": rows, "then_s": then, "now_s": now, "change": round(now / then - 1, 3),
+            "date": time.strftime("%Y-%m-%d")}
+
+
+def _seconds(root: Path, notebook: str, env: dict) -> float:
+    environment = {**os.environ, **env, "PYTHONPATH": str(root)}
+    output, _ = run_child([sys.executable, "-c", RUN_ONE, str(root / "source" / notebook)], cwd=root,
+                          env=environment)
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def _git(*args: str) -> str:
+    return subprocess.run(["git", "-C", str(REPO), *args], check=True, capture_output=True, text=True).stdout
+
+
+def report(rev: str, commit: str, figures: dict) -> str:
+    from .bench import machine
+
+    lines = [section_heading(rev), "",
+             f"Measured by `python -m course bench --against {rev}` on {figures['date']} ({rev} is "
+             f"{commit[:7]}). Machine: {machine('cpu')}. Each notebook ran in a fresh kernel four times, "
+             f"{rev}'s, this tree's, this tree's, {rev}'s; the faster of each pair counts.", "",
+             f"| Notebook | {rev}, s | now, s | change |", "|---|---|---|---|"]
+    for notebook, row in figures["notebooks"].items():
+        lines.append(f"| {notebook} | {row['then']} | {row['now']} | {row['now'] / row['then'] - 1:+.0%} |")
+    lines.append(f"| **all {len(figures['notebooks'])}** | {figures['then_s']} | {figures['now_s']} | "
+                 f"{figures['change']:+.1%} |")
+    return "\n".join(lines) + "\n"
