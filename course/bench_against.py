@@ -92,8 +92,9 @@ def report(rev: str, commit: str, figures: dict) -> str:
     from .bench import machine
 
     lines = [section_heading(rev), "",
-             f"Measured by `python -m course bench --against {rev}` on {figures['date']} ({rev} is "
-             f"{commit[:7]}). Machine: {machine('cpu')}. Each notebook ran in a fresh kernel four times, "
+             f"Measured by `python -m course bench --against {rev}` on {figures['date']}"
+             f"{'' if commit.startswith(rev) else f' ({rev} is {commit[:7]})'}. Machine: {machine('cpu')}. "
+             "Each notebook ran in a fresh kernel four times, "
              f"{rev}'s, this tree's, this tree's, {rev}'s; the faster of each pair counts.", "",
              f"| Notebook | {rev}, s | now, s | change |", "|---|---|---|---|"]
     for notebook, row in figures["notebooks"].items():
