@@ -54,6 +54,8 @@ def register(subparsers) -> None:
     parser.add_argument("--against", metavar="REV", default=None,
                         help="only the solution notebooks: this tree's against those of git revision REV, both run "
                         "here, interleaved (course/bench_against.py)")
+    parser.add_argument("--pairs", type=int, default=2,
+                        help="with --against: runs of each notebook in each tree, the fastest counts (default 2)")
     parser.add_argument("--only", action="append", default=None, metavar="TEXT",
                         help="with --against: only the notebooks whose path contains TEXT (repeatable; not written)")
     parser.set_defaults(run=main)

@@ -36,6 +36,9 @@ def section_heading(rev: str) -> str:
 def main(args) -> int:
     from .benchmarks import write_section
 
+    if args.pairs < 1:
+        print("error: --pairs must be at least 1", file=sys.stderr)
+        return 2
     try:
         commit = _git("rev-parse", "--verify", f"{args.against}^{{commit}}").strip()
     except subprocess.CalledProcessError:
@@ -45,7 +48,7 @@ def main(args) -> int:
     folder = Path(tempfile.mkdtemp(prefix="course-bench-against-"))
     try:
         _git("worktree", "add", "--detach", str(folder / "tree"), commit)
-        figures = compare(folder / "tree", args.only)
+        figures = compare(folder / "tree", args.only, args.pairs)
     finally:
         subprocess.run(["git", "-C", str(REPO), "worktree", "remove", "--force", str(folder / "tree")],
                        capture_output=True)
@@ -57,8 +60,8 @@ def main(args) -> int:
     return 0
 
 
-def compare(other: Path, only: list[str] | None = None) -> dict:
-    """Seconds per shared notebook, best of two runs each, for ``other`` (a tree) and this one."""
+def compare(other: Path, only: list[str] | None = None, pairs: int = 2) -> dict:
+    """Seconds per shared notebook, the best of ``pairs`` runs each, for ``other`` (a tree) and this one."""
     from helper.data import DATA_ROOT_VARIABLE, data_root
 
     shared = sorted(str(p.relative_to(other / "source")) for p in (other / "source").glob("*/*.ipynb")
@@ -69,12 +72,15 @@ def compare(other: Path, only: list[str] | None = None) -> dict:
     env = {DATA_ROOT_VARIABLE: str(data_root())}
     rows = {}
     for notebook in shared:
-        then1, now1, now2, then2 = (_seconds(root, notebook, env) for root in (other, REPO, REPO, other))
-        rows[notebook] = {"then": min(then1, then2), "now": min(now1, now2)}
+        runs = {"then": [], "now": []}
+        for pair in range(pairs):  # then, now, now, then, then, now...: a drift in load hits both alike
+            for key in ("then", "now") if pair % 2 == 0 else ("now", "then"):
+                runs[key].append(_seconds(other if key == "then" else REPO, notebook, env))
+        rows[notebook] = {key: min(seconds) for key, seconds in runs.items()}
         print(f"{notebook}: {rows[notebook]['then']} s then, {rows[notebook]['now']} s now", file=sys.stderr)
     then, now = (round(sum(r[key] for r in rows.values()), 1) for key in ("then", "now"))
     return {"notebooks": rows, "then_s": then, "now_s": now, "change": round(now / then - 1, 3),
-            "date": time.strftime("%Y-%m-%d")}
+            "pairs": pairs, "date": time.strftime("%Y-%m-%d")}
 
 
 def _seconds(root: Path, notebook: str, env: dict) -> float:
@@ -94,8 +100,8 @@ def report(rev: str, commit: str, figures: dict) -> str:
     lines = [section_heading(rev), "",
              f"Measured by `python -m course bench --against {rev}` on {figures['date']}"
              f"{'' if commit.startswith(rev) else f' ({rev} is {commit[:7]})'}. Machine: {machine('cpu')}. "
-             "Each notebook ran in a fresh kernel four times, "
-             f"{rev}'s, this tree's, this tree's, {rev}'s; the faster of each pair counts.", "",
+             f"Each notebook ran {figures['pairs']} time(s) in each tree, each run in a fresh kernel, in turns "
+             f"({rev}'s, this tree's, this tree's, {rev}'s...); the fastest run of each counts.", "",
              f"| Notebook | {rev}, s | now, s | change |", "|---|---|---|---|"]
     for notebook, row in figures["notebooks"].items():
         lines.append(f"| {notebook} | {row['then']} | {row['now']} | {row['now'] / row['then'] - 1:+.0%} |")

@@ -70,12 +70,14 @@ def test_each_benchmark_rewrites_its_own_section_of_benchmarks_md_and_keeps_the_
 def test_against_a_revision_runs_both_trees_here_and_leaves_no_worktree(data_root):
     """``--against HEAD``: the committed tree, checked out aside, against this one, on lesson 5 only."""
     result = subprocess.run([sys.executable, "-m", "course", "bench", "--against", "HEAD", "--only",
-                             "05_backprop_en", "--json"], cwd=REPO, capture_output=True, text=True, timeout=600)
+                             "05_backprop_en", "--pairs", "1", "--json"], cwd=REPO, capture_output=True, text=True,
+                            timeout=600)
     assert result.returncode == 0, result.stdout + result.stderr
     figures = json.loads(result.stdout)
     [(notebook, row)] = figures["notebooks"].items()
     assert notebook == "05_backprop_en/backprop.ipynb" and row["then"] > 0 and row["now"] > 0
     assert figures["change"] == pytest.approx(figures["now_s"] / figures["then_s"] - 1, abs=0.002)
+    assert figures["pairs"] == 1
     worktrees = subprocess.run(["git", "-C", str(REPO), "worktree", "list"], capture_output=True, text=True).stdout
     assert "course-bench-against-" not in worktrees
     wrong = subprocess.run([sys.executable, "-m", "course", "bench", "--against", "no-such-revision"], cwd=REPO,
