@@ -258,16 +258,20 @@ class SlicedBatches:
 
 # Notebooks and grading.
 
+EXECUTE_NOTEBOOKS = (
+    "import json, sys, time, nbformat; from nbclient import NotebookClient\n"
+    "times = {}\n"
+    "for path in sys.argv[1:]:\n"
+    "    nb = nbformat.read(path, as_version=4); start = time.perf_counter()\n"
+    "    NotebookClient(nb, timeout=600, resources={'metadata': {'path': str(__import__('pathlib').Path(path).parent)}}).execute()\n"
+    "    times[path] = round(time.perf_counter() - start, 2)\n"
+    "print(json.dumps(times))")
+"""A child's program: execute each notebook given, each in a fresh kernel; print {path: seconds} as JSON."""
+
+
 def time_notebooks(notebooks: list[Path]) -> dict:
     """Execute each solution notebook in a fresh kernel; seconds each and the peak memory."""
-    code = ("import json, sys, time, nbformat; from nbclient import NotebookClient\n"
-            "times = {}\n"
-            "for path in sys.argv[1:]:\n"
-            "    nb = nbformat.read(path, as_version=4); start = time.perf_counter()\n"
-            "    NotebookClient(nb, timeout=600, resources={'metadata': {'path': str(__import__('pathlib').Path(path).parent)}}).execute()\n"
-            "    times[path] = round(time.perf_counter() - start, 2)\n"
-            "print(json.dumps(times))")
-    output, peak = run_child([sys.executable, "-c", code, *map(str, notebooks)])
+    output, peak = run_child([sys.executable, "-c", EXECUTE_NOTEBOOKS, *map(str, notebooks)])
     times = json.loads(output.strip().splitlines()[-1])
     per_notebook = {str(Path(p).relative_to(SOURCE)): s for p, s in times.items()}
     return {"total_s": round(sum(per_notebook.values()), 1), "per_notebook": per_notebook, "peak_rss_mb": peak}

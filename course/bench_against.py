@@ -3,9 +3,9 @@
 A figure recorded on another day is usually from another machine (BENCHMARKS.md's lesson times of
 2026-12-03 came from an AMD EPYC, those of 2026-12-07 from an Intel Xeon), so "how much slower did the
 lessons get" is only answered by running both versions on one machine, at one time. REV is checked out
-in a temporary git worktree; each notebook the two trees share runs four times in a fresh kernel, in the
-order REV, this tree, this tree, REV, so that a change in the machine's load hits both alike, and the
-faster of each pair counts. A kernel imports ``helper`` and ``autograder`` from its own tree
+in a temporary git worktree; each notebook the two trees share runs ``--pairs`` times (default 2) in
+each tree, each run in a fresh kernel, in turns (REV, this tree, this tree, REV...), so that a change in
+the machine's load hits both alike, and the fastest run of each counts. A kernel imports ``helper`` and ``autograder`` from its own tree
 (``PYTHONPATH``); both read the same prepared data.
 """
 
@@ -20,14 +20,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from .bench import run_child
+from .bench import EXECUTE_NOTEBOOKS, run_child
 from .paths import REPO, SOURCE
-
-RUN_ONE = ("import json, sys, time, nbformat; from pathlib import Path; from nbclient import NotebookClient\n"
-           "nb = nbformat.read(sys.argv[1], as_version=4); start = time.perf_counter()\n"
-           "NotebookClient(nb, timeout=600, resources={'metadata': {'path': str(Path(sys.argv[1]).parent)}}).execute()\n"
-           "print(json.dumps(round(time.perf_counter() - start, 2)))")
-
 
 def section_heading(rev: str) -> str:
     return f"## Solution notebooks against {rev}"
@@ -85,9 +79,10 @@ def compare(other: Path, only: list[str] | None = None, pairs: int = 2) -> dict:
 
 def _seconds(root: Path, notebook: str, env: dict) -> float:
     environment = {**os.environ, **env, "PYTHONPATH": str(root)}
-    output, _ = run_child([sys.executable, "-c", RUN_ONE, str(root / "source" / notebook)], cwd=root,
+    output, _ = run_child([sys.executable, "-c", EXECUTE_NOTEBOOKS, str(root / "source" / notebook)], cwd=root,
                           env=environment)
-    return json.loads(output.strip().splitlines()[-1])
+    [seconds] = json.loads(output.strip().splitlines()[-1]).values()
+    return seconds
 
 
 def _git(*args: str) -> str:
